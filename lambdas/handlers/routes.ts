@@ -1,0 +1,54 @@
+import type { Role } from '../core/roles.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** One REST route: shared by the API handler's router and the CDK API construct, so both list the same. */
+export interface RouteDefinition {
+  readonly method: HttpMethod;
+  /** API Gateway path template, e.g. `/v1/jobs/{jobId}`. */
+  readonly path: string;
+  /** Least role allowed; `public` needs no credentials. */
+  readonly role: Role | 'public';
+  /** Operation id in the OpenAPI document. */
+  readonly operationId: string;
+  readonly summary: string;
+}
+
+export const ROUTES: readonly RouteDefinition[] = [
+  { method: 'GET', path: '/v1/health', role: 'public', operationId: 'getHealth', summary: 'Liveness and version' },
+  {
+    method: 'GET',
+    path: '/v1/openapi.json',
+    role: 'viewer',
+    operationId: 'getOpenApi',
+    summary: 'This OpenAPI 3.1 document',
+  },
+  { method: 'GET', path: '/v1/jobs', role: 'viewer', operationId: 'listJobs', summary: 'List jobs, newest first' },
+  { method: 'POST', path: '/v1/jobs', role: 'admin', operationId: 'createJob', summary: 'Create a job' },
+  {
+    method: 'POST',
+    path: '/v1/jobs:batch',
+    role: 'admin',
+    operationId: 'createJobsBatch',
+    summary: 'Create up to 100 jobs',
+  },
+  { method: 'GET', path: '/v1/jobs/{jobId}', role: 'viewer', operationId: 'getJob', summary: 'Get one job' },
+  { method: 'PATCH', path: '/v1/jobs/{jobId}', role: 'admin', operationId: 'updateJob', summary: 'Partially update a job' },
+  { method: 'DELETE', path: '/v1/jobs/{jobId}', role: 'admin', operationId: 'deleteJob', summary: 'Delete a job' },
+  { method: 'POST', path: '/v1/jobs/{jobId}/pause', role: 'operator', operationId: 'pauseJob', summary: 'Pause a job' },
+  { method: 'POST', path: '/v1/jobs/{jobId}/resume', role: 'operator', operationId: 'resumeJob', summary: 'Resume a job' },
+  {
+    method: 'GET',
+    path: '/v1/jobs/{jobId}/status',
+    role: 'viewer',
+    operationId: 'getJobStatus',
+    summary: 'A job and its latest run',
+  },
+  {
+    method: 'GET',
+    path: '/v1/jobs/{jobId}/preview',
+    role: 'viewer',
+    operationId: 'previewJob',
+    summary: 'Next fire times of a job',
+  },
+];
