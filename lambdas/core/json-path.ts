@@ -1,0 +1,10 @@
+/** Renders a path of keys/indices as a JSONPath string: `$.schedule.expression`, `$.tasks[0].id`, `$['a b']`. */
+export function toJsonPath(path: readonly PropertyKey[], root = '$'): string {
+  let out = root;
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) out += `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpRouterHandler from '@middy/http-router';
+import type { Context } from 'aws-lambda';
+import { MethodNotAllowedError, NotFoundError } from '../../core/errors.js';
+import type { JobService } from '../../services/jobs/job-service.js';
+import { ROUTES } from '../routes.js';
+import { authorize } from './auth.js';
+import { jobRoutes, type RouteHandler } from './job-routes.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { problemJson } from './problem.js';
+import { json } from './response.js';
+import type { ApiEvent, ApiResult } from './types.js';
+
+export interface ApiDependencies {
+  readonly jobs: JobService;
+  readonly version: string;
+}
+
+/**
+ * The one API handler, shared by the Lambda behind API Gateway and the local runtime's HTTP server.
+ * Routes come from `ROUTES`; each is wrapped with the role check before its handler runs.
+ */
+export function createApiHandler(deps: ApiDependencies) {
+  let openApi: Record<string, unknown> | undefined;
+  const handlers: Record<string, RouteHandler> = {
+    ...jobRoutes(deps.jobs),
+    getHealth: async () => json(200, { status: 'ok', version: deps.version }),
+    getOpenApi: async () => json(200, (openApi ??= buildOpenApiDocument(deps.version))),
+  };
+
+  const routes = ROUTES.map((route) => {
+    const handle = handlers[route.operationId];
+    if (!handle) throw new Error(`No handler for route ${route.operationId}`, { cause: { package: 'kairos/api' } });
+    return {
+      method: route.method,
+      path: route.path,
+      handler: (event: ApiEvent) => handle(event, authorize(event, route.role)),
+    };
+  });
+
+  const router = httpRouterHandler({
+    routes,
+    notFoundResponse: ({ method, path }: { method: string; path: string }) => {
+      const allowed = ROUTES.filter((r) => routePattern(r.path).test(path)).map((r) => r.method);
+      if (allowed.length > 0) throw new MethodNotAllowedError(`${method} is not allowed here; use ${allowed.join(', ')}.`);
+      throw new NotFoundError(`No route for ${method} ${path}.`);
+    },
+  });
+
+  return middy<ApiEvent, ApiResult, Error, Context>()
+    .use(httpHeaderNormalizer())
+    .use(problemJson())
+    .handler(router as unknown as (event: ApiEvent, context: Context) => Promise<ApiResult>);
+}
+
+function routePattern(template: string): RegExp {
+  const escaped = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+');
+  return new RegExp(`^${escaped}/?$`);
+}

@@ -1,0 +1,175 @@
+import { ConflictError, IllegalStateError, KairosError, NotFoundError, ValidationError, VersionConflictError } from '../../core/errors.js';
+import { idempotentJobId, jsonDigest, newJobId } from '../../core/ids.js';
+import type { JobRecord, JobStatus } from '../../core/job.js';
+import type { RunRecord } from '../../core/run.js';
+import { nextFireTimes } from '../../core/schedule/index.js';
+import { type RuntimeKind, validateJobDefinition } from '../../core/validate-job.js';
+import type { Clock, JobStore, Page, RunStore } from '../../ports.js';
+import { type JobView, toJobView } from './job-view.js';
+import { applyJobPatch, patchChangesSchedule } from './patch.js';
+
+export interface JobServiceDeps {
+  readonly jobs: JobStore;
+  readonly runs: RunStore;
+  readonly clock: Clock;
+  readonly runtime: RuntimeKind;
+}
+
+export interface CreateOptions {
+  readonly principal: string;
+  readonly idempotencyKey?: string;
+}
+
+export interface CreateResult {
+  readonly job: JobView;
+  /** True when an `Idempotency-Key` matched an earlier create and its job is returned instead. */
+  readonly replayed: boolean;
+}
+
+export interface ListOptions {
+  readonly statuses: readonly JobStatus[];
+  readonly tag?: { key: string; value: string };
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** Attempts of an update without `If-Match` before giving up on a busy item. */
+const UNCONDITIONAL_UPDATE_ATTEMPTS = 5;
+
+/** Use cases of jobs: create, read, list, update, pause/resume, delete, status and preview. */
+export function createJobService(deps: JobServiceDeps) {
+  const { jobs, runs, clock, runtime } = deps;
+  const view = (job: JobRecord) => toJobView(job, clock.now());
+
+  async function mustGet(jobId: string): Promise<JobRecord> {
+    const job = await jobs.get(jobId);
+    if (!job) throw new NotFoundError(`No job with id '${jobId}'.`);
+    return job;
+  }
+
+  async function create(body: unknown, options: CreateOptions): Promise<CreateResult> {
+    const now = clock.now();
+    const definition = validateJobDefinition(body, { runtime, now });
+    const requestHash = jsonDigest(body);
+    const key = options.idempotencyKey;
+    const jobId = key ? idempotentJobId(options.principal, key) : newJobId();
+    if (key) {
+      const earlier = await jobs.get(jobId);
+      if (earlier) return replay(earlier, requestHash);
+    }
+    const at = now.toISOString();
+    const job: JobRecord = {
+      jobId,
+      definition,
+      status: 'ACTIVE',
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+      owner: options.principal,
+      requestHash,
+    };
+    try {
+      await jobs.create(job);
+    } catch (error) {
+      // Two requests with one key raced; the loser answers with the winner's job.
+      if (key && error instanceof ConflictError) return replay(await mustGet(jobId), requestHash);
+      throw error;
+    }
+    return { job: view(job), replayed: false };
+  }
+
+  function replay(earlier: JobRecord, requestHash: string): CreateResult {
+    if (earlier.requestHash !== requestHash) {
+      throw new ConflictError('This Idempotency-Key was already used with a different request body.');
+    }
+    return { job: view(earlier), replayed: true };
+  }
+
+  async function update(jobId: string, patch: unknown, ifMatch: number | undefined): Promise<JobView> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await mustGet(jobId);
+      if (current.status === 'DELETED') throw new IllegalStateError(`Job '${jobId}' is deleted and cannot be changed.`);
+      const expected = ifMatch ?? current.version;
+      if (expected !== current.version) throw new VersionConflictError(expected, current.version);
+      const merged = applyJobPatch(current.definition, patch);
+      const scheduleChanged = patchChangesSchedule(current.definition, merged);
+      const definition = validateJobDefinition(merged, { runtime, now: scheduleChanged ? clock.now() : undefined });
+      try {
+        const next = { ...current, definition, updatedAt: clock.now().toISOString() };
+        return view(await jobs.update(next, expected));
+      } catch (error) {
+        const retry = ifMatch === undefined && error instanceof VersionConflictError;
+        if (!retry || attempt >= UNCONDITIONAL_UPDATE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** Moves a job to `to`; asking for the status it already has is a no-op, not an error. */
+  async function changeStatus(jobId: string, from: readonly JobStatus[], to: JobStatus): Promise<JobView> {
+    try {
+      return view(await jobs.setStatus(jobId, from, to, clock.now().toISOString()));
+    } catch (error) {
+      if (!(error instanceof IllegalStateError)) throw error;
+      const current = await mustGet(jobId);
+      if (current.status === to) return view(current);
+      throw new IllegalStateError(`Job '${jobId}' is ${current.status}; it cannot become ${to}.`, { cause: error });
+    }
+  }
+
+  async function preview(jobId: string, count: number, from?: Date): Promise<{ times: string[] }> {
+    const job = await mustGet(jobId);
+    const times = nextFireTimes(job.definition.schedule, {
+      after: from ?? clock.now(),
+      count,
+      anchor: new Date(job.createdAt),
+    });
+    return { times: times.map((t) => t.toISOString()) };
+  }
+
+  async function batchCreate(bodies: unknown, options: CreateOptions) {
+    if (!Array.isArray(bodies) || bodies.length === 0 || bodies.length > 100) {
+      throw ValidationError.at('$.jobs', 'must be an array of 1 to 100 job definitions');
+    }
+    const items = [];
+    for (const [i, body] of bodies.entries()) {
+      // With a key, item i gets `<key>:<i>`, so retrying the whole batch replays every item.
+      const idempotencyKey = options.idempotencyKey ? `${options.idempotencyKey}:${i}` : undefined;
+      try {
+        const { job } = await create(body, { ...options, idempotencyKey });
+        items.push({ jobId: job.jobId, status: 201 });
+      } catch (error) {
+        if (!(error instanceof KairosError) || error.status >= 500) throw error;
+        items.push({ error: batchItemError(error, i) });
+      }
+    }
+    return { items };
+  }
+
+  return {
+    create,
+    update,
+    batchCreate,
+    preview,
+    get: async (jobId: string): Promise<JobView> => view(await mustGet(jobId)),
+    list: async (options: ListOptions): Promise<Page<JobView>> => {
+      const page = await jobs.list(options);
+      return { items: page.items.map(view), nextCursor: page.nextCursor };
+    },
+    pause: (jobId: string) => changeStatus(jobId, ['ACTIVE'], 'PAUSED'),
+    resume: (jobId: string) => changeStatus(jobId, ['PAUSED'], 'ACTIVE'),
+    remove: (jobId: string) => changeStatus(jobId, ['ACTIVE', 'PAUSED'], 'DELETED'),
+    status: async (jobId: string): Promise<{ jobId: string; latestRun: RunRecord | null }> => {
+      await mustGet(jobId);
+      return { jobId, latestRun: (await runs.latestForJob(jobId)) ?? null };
+    },
+  };
+}
+
+export type JobService = ReturnType<typeof createJobService>;
+
+function batchItemError(error: KairosError, index: number) {
+  const errors = error instanceof ValidationError
+    ? error.problems.map((p) => ({ ...p, path: p.path.replace(/^\$/, `$.jobs[${index}]`) }))
+    : undefined;
+  return { status: error.status, title: error.name, detail: error.message, ...(errors ? { errors } : {}) };
+}
