@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { createDynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
+import { createDynamoRunStore } from '../adapters/aws/dynamo-run-store.js';
+import { createApiHandler } from '../handlers/http/app.js';
+import type { Clock } from '../ports.js';
+import { createJobService } from '../services/jobs/job-service.js';
+import { ensureTables, startEmbeddedDynamo } from './embedded-dynamo.js';
+import { createApiServer } from './http-server.js';
+import { ensureCursorSecret } from './secret.js';
+import { ensureAdminToken, openTokenFile } from './tokens.js';
+
+export interface LocalRuntimeOptions {
+  /** State directory (DynamoDB data, tokens, secret). @default '.kairos' */
+  readonly home: string;
+  /** TCP port on 127.0.0.1; 0 picks a free one. @default 8787 */
+  readonly port: number;
+  /** Clock the services use; tests may pass a travelling one. @default - the system clock */
+  readonly clock?: Clock;
+}
+
+export interface LocalRuntime {
+  readonly url: string;
+  readonly home: string;
+  /** The admin token created on first start or kept in `$KAIROS_HOME/token`, if any. */
+  readonly adminToken: string | undefined;
+  readonly adminTokenCreated: boolean;
+  close(): Promise<void>;
+}
+
+const TABLE_PREFIX = 'kairos-local';
+
+/** The local runtime: embedded DynamoDB on disk, the production services and handler, an HTTP server. */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const home = resolve(options.home);
+  const admin = ensureAdminToken(home);
+  const cursorSecret = ensureCursorSecret(home);
+  const dynamo = await startEmbeddedDynamo({ path: join(home, 'dynamodb') });
+  let server: Server | undefined;
+  try {
+    const tables = await ensureTables(dynamo.client, TABLE_PREFIX);
+    const clock = options.clock ?? { now: () => new Date() };
+    const handler = createApiHandler({
+      version: packageVersion(),
+      jobs: createJobService({
+        jobs: createDynamoJobStore({ client: dynamo.client, tableName: tables.Jobs, cursorSecret }),
+        runs: createDynamoRunStore({ client: dynamo.client, tableName: tables.Runs, cursorSecret }),
+        clock,
+        runtime: 'local',
+      }),
+    });
+    server = createApiServer({ handler, tokens: openTokenFile(home) });
+    await listen(server, options.port);
+  } catch (error) {
+    await dynamo.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const running = server;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    home,
+    adminToken: admin.token,
+    adminTokenCreated: admin.created,
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((done) => {
+          running.close(() => done());
+          running.closeAllConnections();
+        });
+        await dynamo.close();
+      })()),
+  };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', fail);
+      done();
+    });
+  });
+}
+
+function packageVersion(): string {
+  const path = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+}
