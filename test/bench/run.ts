@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: runs every benchmark and prints one JSON line per figure. Figures are measured on whatever
+ * machine runs this; compare ratios within one run rather than absolute numbers across machines.
+ */
+import benchApiCreate from './api-create.js';
+import benchCron from './cron.js';
+import type { BenchLine } from './types.js';
+import benchValidation from './validation.js';
+
+const benches: Array<[string, () => Promise<BenchLine[]>]> = [
+  ['cron', benchCron],
+  ['validation', benchValidation],
+  ['api-create', benchApiCreate],
+];
+
+const only = process.argv.slice(2);
+for (const [name, bench] of benches) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  for (const line of await bench()) console.log(JSON.stringify({ ...line, node: process.version }));
+}
