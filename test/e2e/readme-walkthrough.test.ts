@@ -32,7 +32,7 @@ describe('README walk-through', () => {
     expect(stdout).toMatch(/^\{"status":"ok"/);
     const jobId = /created (job_[0-9a-z]{20})/.exec(stdout)?.[1];
     expect(jobId).toBeDefined();
-    expect(stdout).toContain('"times":["2027-03-26T01:00:00.000Z","2027-03-27T01:00:00.000Z","2027-03-28T00:00:00.000Z"');
+    expect(stdout).toContain('"times":["2027-03-26T01:00:00.000Z","2027-03-27T01:00:00.000Z","2027-03-29T00:00:00.000Z"');
     expect(stdout).toContain('"expression":"30 6 * * MON-FRI"');
     expect(stdout).toContain('"status":"PAUSED"');
     expect(stdout).toContain('"status":"DELETED"');
