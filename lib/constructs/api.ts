@@ -1,0 +1,168 @@
+import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ROUTES } from '../../lambdas/handlers/routes.js';
+import { addRouteMethod } from './api-routes.js';
+import { KairosFunction, repoPath } from './kairos-function.js';
+import type { KairosTables } from './tables.js';
+
+/** Properties of {@link KairosApi}. */
+export interface KairosApiProps {
+  /** Stage name: the API Gateway stage and `KAIROS_STAGE`. */
+  readonly stage: string;
+  /** The tables the API reads and writes. */
+  readonly tables: KairosTables;
+  /** Further environment variables of the API function (e.g. shard count, retention). @default - none */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Steady-state request rate limit of the stage, per second. @default 1000 */
+  readonly throttlingRateLimit?: number;
+  /** Burst request limit of the stage. @default 2000 */
+  readonly throttlingBurstLimit?: number;
+  /** Retention of the function and access log groups. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** What happens to the log groups and the cursor secret when the stack is deleted. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** JSON access log line: who called what, how it ended, and how long it took. */
+const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: apigw.AccessLogField.contextRequestId(),
+    requestTime: apigw.AccessLogField.contextRequestTimeEpoch(),
+    method: apigw.AccessLogField.contextHttpMethod(),
+    resourcePath: apigw.AccessLogField.contextResourcePath(),
+    path: apigw.AccessLogField.contextPath(),
+    status: apigw.AccessLogField.contextStatus(),
+    responseLength: apigw.AccessLogField.contextResponseLength(),
+    responseLatency: apigw.AccessLogField.contextResponseLatency(),
+    integrationLatency: apigw.AccessLogField.contextIntegrationLatency(),
+    integrationStatus: apigw.AccessLogField.contextIntegrationStatus(),
+    errorMessage: apigw.AccessLogField.contextErrorMessage(),
+    sourceIp: apigw.AccessLogField.contextIdentitySourceIp(),
+    userAgent: apigw.AccessLogField.contextIdentityUserAgent(),
+    caller: apigw.AccessLogField.contextIdentityCaller(),
+    userArn: apigw.AccessLogField.contextIdentityUserArn(),
+    xrayTraceId: apigw.AccessLogField.contextXrayTraceId(),
+  }),
+);
+
+/**
+ * The Kairos REST API: one proxy Lambda behind API Gateway, resources and methods generated from `ROUTES`,
+ * SigV4 (IAM) authorization on every route except the public health check.
+ */
+export class KairosApi extends Construct {
+  /** The API Lambda function. */
+  public readonly handler: KairosFunction;
+  /** The REST API. */
+  public readonly restApi: apigw.RestApi;
+  /** Key signing pagination cursors (HMAC). */
+  public readonly cursorSecret: secretsmanager.ISecret;
+
+  constructor(scope: Construct, id: string, props: KairosApiProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const { tables } = props;
+
+    const cursorSecret = new secretsmanager.Secret(this, 'CursorSecret', {
+      description: 'HMAC key signing Kairos API pagination cursors',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy,
+    });
+    Validations.of(cursorSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The secret only signs short-lived pagination cursors; rotating it would merely invalidate in-flight ' +
+        'cursors, and it is resolved at deploy time, so a new value is rolled out by redeploying.',
+    });
+    this.cursorSecret = cursorSecret;
+
+    this.handler = new KairosFunction(this, 'Handler', {
+      entry: repoPath('lambdas/handlers/api.ts'),
+      description: `Kairos ${props.stage} REST API`,
+      timeout: Duration.seconds(29),
+      logRetention,
+      removalPolicy,
+      environment: {
+        ...props.environment,
+        KAIROS_RUNTIME: 'aws',
+        KAIROS_STAGE: props.stage,
+        KAIROS_JOBS_TABLE: tables.jobs.tableName,
+        KAIROS_RUNS_TABLE: tables.runs.tableName,
+        KAIROS_SCHEDULE_TABLE: tables.schedule.tableName,
+        // CloudFormation dynamic reference: resolved at deploy time, never written into the template.
+        KAIROS_CURSOR_SECRET: cursorSecret.secretValue.unsafeUnwrap(),
+      },
+    });
+    // Jobs: full CRUD; Runs: status reads and manual-run writes; Schedule: only timers written for future jobs.
+    tables.grantReadWriteData(this.handler, 'Jobs');
+    tables.grantReadWriteData(this.handler, 'Runs');
+    tables.grantWriteData(this.handler, 'Schedule');
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy });
+    this.restApi = new apigw.RestApi(this, 'RestApi', {
+      description: `Kairos ${props.stage} REST API`,
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      // The account-level role API Gateway needs to write execution and access logs at all.
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: props.stage,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogFormat: ACCESS_LOG_FORMAT,
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        throttlingRateLimit: props.throttlingRateLimit ?? 1000,
+        throttlingBurstLimit: props.throttlingBurstLimit ?? 2000,
+      },
+    });
+    const requestValidator = this.restApi.addRequestValidator('RequestValidator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const integration = new apigw.LambdaIntegration(this.handler, { proxy: true, allowTestInvoke: false });
+    for (const route of ROUTES) {
+      const method = addRouteMethod(this.restApi.root, route, { integration, requestValidator });
+      if (route.role === 'public') {
+        Validations.of(method).acknowledge(
+          { id: 'AwsSolutions-APIG4', reason: `${route.method} ${route.path} is unauthenticated by design.` },
+          { id: 'AwsSolutions-COG4', reason: `${route.method} ${route.path} is unauthenticated by design.` },
+        );
+      }
+    }
+    this.acknowledgeApiFindings();
+    // One output with a stable key (`ApiUrl`) for scripts and the CLI, instead of RestApi's hashed `Endpoint`.
+    this.restApi.node.tryRemoveChild('Endpoint');
+    new CfnOutput(this, 'Url', {
+      value: this.restApi.url,
+      description: 'Base URL of the Kairos REST API',
+    }).overrideLogicalId('ApiUrl');
+  }
+
+  private acknowledgeApiFindings(): void {
+    const cloudWatchRole = this.restApi.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole) {
+      Validations.of(cloudWatchRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          "The account-level API Gateway logging role must write any API's log groups; AWS maintains this " +
+          'managed policy for exactly that role.',
+      });
+    }
+    Validations.of(this.restApi).acknowledge(
+      {
+        id: 'AwsSolutions-COG4',
+        reason: 'Methods use IAM (SigV4) authorization, not a Cognito user pool authorizer.',
+      },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'No WAF in the base stack: every method but the health check requires SigV4, and stage throttling ' +
+          'caps request rates; attach a web ACL per deployment when the API faces untrusted networks.',
+      },
+    );
+  }
+}

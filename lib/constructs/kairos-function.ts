@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** Absolute path of the repository root (where package.json and package-lock.json live). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Absolute path of a file given relative to the repository root, e.g. `repoPath('lambdas/handlers/api.ts')`. */
+export function repoPath(relative: string): string {
+  return join(REPO_ROOT, relative);
+}
+
+// ESM bundles still meet CommonJS dependencies that call `require` (e.g. for Node built-ins).
+const REQUIRE_SHIM =
+  "import { createRequire as __kairosCreateRequire } from 'node:module';" +
+  'const require = __kairosCreateRequire(import.meta.url);';
+
+/** Properties of {@link KairosFunction}. */
+export interface KairosFunctionProps {
+  /** Handler source file, absolute path (use {@link repoPath}). */
+  readonly entry: string;
+  /**
+   * Exported handler name in `entry`.
+   * @default 'handler'
+   */
+  readonly handler?: string;
+  /** What the function does, shown in the console. @default - no description */
+  readonly description?: string;
+  /** Environment variables besides `NODE_OPTIONS`. @default - none */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Memory in MB (CPU scales with it). @default 512 */
+  readonly memorySize?: number;
+  /** Maximum run time of one invocation. @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+  /** Retention of the function's log group. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The one Lambda building block of Kairos: Node.js 24 on ARM64, ESM bundle built by the local esbuild (never Docker),
+ * minified with source maps, X-Ray tracing and its own log group with a retention.
+ */
+export class KairosFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: KairosFunctionProps) {
+    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    // Own role instead of AWSLambdaBasicExecutionRole: write to this function's log group only, nothing account-wide.
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}`,
+    });
+    logGroup.grantWrite(role);
+    super(scope, id, {
+      role,
+      entry: props.entry,
+      handler: props.handler ?? 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: repoPath('package-lock.json'),
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: REQUIRE_SHIM,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundle the SDK so the deployed code runs the exact versions in package-lock.json that the local runtime
+        // and the tests ran, instead of whatever SDK the Lambda runtime ships that week.
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+      },
+    });
+    // X-Ray's PutTraceSegments/PutTelemetryRecords (added by `tracing`) support no resource-level permissions.
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only the X-Ray write actions added by active tracing use "*": X-Ray has no resource-level permissions.',
+    });
+  }
+}
