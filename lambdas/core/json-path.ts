@@ -4,7 +4,8 @@ export function toJsonPath(path: readonly PropertyKey[], root = '$'): string {
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
     else if (typeof key === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) out += `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
+    // RFC 9535 normalized paths quote member names with single quotes, escaping backslash and quote.
+    else out += `['${String(key).replace(/[\\']/g, '\\$&')}']`;
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JobDefinitionSchema } from '../../core/job-schema.js';
+import '../../core/job-schema.js'; // registers the schemas with their ids
 import { ROUTES, type RouteDefinition } from '../routes.js';
 
 /**
@@ -7,8 +7,13 @@ import { ROUTES, type RouteDefinition } from '../routes.js';
  * 2020-12, which is what zod emits), and from the route table the router and API Gateway are built from.
  */
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
-  const definition = z.toJSONSchema(JobDefinitionSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
-  const { $schema: _omit, ...jobDefinition } = definition as Record<string, unknown>;
+  // Every schema registered with a `meta({ id })` becomes a component, referenced by `#/components/schemas/<id>`.
+  const { schemas } = z.toJSONSchema(z.globalRegistry, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
   return {
     openapi: '3.1.0',
     info: { title: 'Kairos API', version, description: 'Serverless job scheduler. See API.md for the contract.' },
@@ -19,7 +24,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         bearer: { type: 'http', scheme: 'bearer', description: 'Local runtime token' },
       },
       schemas: {
-        JobDefinition: jobDefinition,
+        ...withoutDialect(schemas),
         Job: {
           allOf: [
             { $ref: '#/components/schemas/JobDefinition' },
@@ -99,4 +104,14 @@ function operation(route: RouteDefinition): Record<string, unknown> {
       },
     },
   };
+}
+
+/** Component schemas live inside the document, whose dialect (3.1 = JSON Schema 2020-12) already applies. */
+function withoutDialect(schemas: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, schema]) => {
+      const { $schema: _dialect, $id: _id, ...rest } = schema as Record<string, unknown>;
+      return [id, rest];
+    }),
+  );
 }
