@@ -1,0 +1,11 @@
+export { isLeapYear } from './calendar.js';
+export { BOTH_DAYS_RESTRICTED, type CronSpec, cronNeverFiresReason, isCronSpec, parseCron } from './cron.js';
+export { CRON_FIELDS, type CronFieldName, type CronFieldSpec, type ParsedCronField } from './cron-fields.js';
+export { toEventBridgeExpression } from './eventbridge.js';
+export { INSTANT_FORMAT_HINT, parseInstant } from './instant.js';
+export { type NextFireTimesOptions, nextFireTimes } from './next-fire-times.js';
+export { isParsedRate, type ParsedRate, parseRate } from './rate.js';
+export { isValidTimezone, zoneOffsetMs } from './timezone.js';
+export type { AtSchedule, CronSchedule, ImmediateSchedule, RateSchedule, Schedule } from './types.js';
+export { scheduleProblems } from './validate.js';
+export { firstInstantOfWall, wallToInstants } from './zoned-time.js';
