@@ -23,7 +23,8 @@ async function runLocal(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' }, home: { type: 'string' } } });
   const rawPort = values.port ?? process.env.KAIROS_PORT ?? '8787';
   const port = Number(rawPort);
-  if (!/^\d+$/.test(rawPort) || port > 65_535) throw new UsageError(`--port must be 0-65535, got '${rawPort}'`);
+  if (!/^\d+$/.test(rawPort) || port > 65_535)
+    throw new UsageError(`--port must be 0-65535, got '${rawPort}'`);
   const runtime = await startLocalRuntime({ home: homeOf(values.home), port });
   console.log(`Kairos ${runtime.url} (state in ${runtime.home})`);
   if (runtime.adminTokenCreated) console.log(`Created an admin token, saved in ${runtime.home}/token:`);
@@ -45,7 +46,10 @@ async function runLocal(args: string[]): Promise<void> {
 function runToken(args: string[]): void {
   const [verb, ...rest] = args;
   if (verb !== 'create') throw new UsageError(`unknown token command '${verb ?? ''}'`);
-  const { values } = parseArgs({ args: rest, options: { role: { type: 'string' }, home: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: rest,
+    options: { role: { type: 'string' }, home: { type: 'string' } },
+  });
   if (!isRole(values.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   console.log(createToken(homeOf(values.home), values.role));
 }

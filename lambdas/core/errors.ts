@@ -25,7 +25,11 @@ export class ValidationError extends KairosError {
   override readonly slug = 'validation';
   readonly problems: readonly FieldProblem[];
 
-  constructor(problems: readonly FieldProblem[], message = 'The request is not valid.', options?: ErrorOptions) {
+  constructor(
+    problems: readonly FieldProblem[],
+    message = 'The request is not valid.',
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.problems = problems;
   }

@@ -1,8 +1,15 @@
 import { z } from 'zod';
-import { ConcurrencySchema, PrioritySchema, RetrySchema, SlaSchema, TagsSchema, TimeoutSchema } from './job/policies.js';
+import {
+  ConcurrencySchema,
+  PrioritySchema,
+  RetrySchema,
+  SlaSchema,
+  TagsSchema,
+  TimeoutSchema,
+} from './job/policies.js';
 import { ScheduleSchema } from './job/schedule-schema.js';
-import { TasksSchema } from './job/tasks.js';
 import { TargetSchema } from './job/targets.js';
+import { TasksSchema } from './job/tasks.js';
 
 /**
  * The job definition accepted by `POST /v1/jobs` (API.md "Jobs"). Unknown fields are rejected. This one schema
@@ -12,7 +19,10 @@ export const JobDefinitionSchema = z
   .strictObject({
     name: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9 ._:-]{0,127}$/, 'must be 1-128 characters: letters, digits, space, . _ : -'),
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9 ._:-]{0,127}$/,
+        'must be 1-128 characters: letters, digits, space, . _ : -',
+      ),
     description: z.string().max(1024).optional(),
     schedule: ScheduleSchema,
     target: TargetSchema.optional(),

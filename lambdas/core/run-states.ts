@@ -31,7 +31,13 @@ export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> 
 };
 
 /** Statuses no automatic transition leaves. */
-export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED', 'SKIPPED'];
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = [
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'CANCELLED',
+  'SKIPPED',
+];
 
 /** Statuses in which a run still holds (or will take) a slot of the job's concurrency. */
 export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['QUEUED', 'RUNNING', 'RETRYING'];

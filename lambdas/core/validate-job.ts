@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { type FieldProblem, ValidationError } from './errors.js';
-import { type JobDefinition, JobDefinitionSchema } from './job-schema.js';
 import { ScheduleSchema } from './job/schedule-schema.js';
 import { type Task, TasksSchema, taskGraphProblems } from './job/tasks.js';
+import { type JobDefinition, JobDefinitionSchema } from './job-schema.js';
 import { toJsonPath } from './json-path.js';
 import { scheduleProblems } from './schedule/index.js';
 
@@ -28,7 +28,10 @@ export function validateJobDefinition(input: unknown, ctx: ValidateJobContext): 
   const problems = parsed.success ? [] : zodProblems(parsed.error.issues);
   problems.push(...semanticProblems(input, ctx));
   if (problems.length > 0 || !parsed.success) {
-    throw new ValidationError(dedupe(problems), `The job definition is not valid (${problems.length} problem(s)).`);
+    throw new ValidationError(
+      dedupe(problems),
+      `The job definition is not valid (${problems.length} problem(s)).`,
+    );
   }
   return parsed.data;
 }
@@ -38,7 +41,8 @@ export function zodProblems(issues: readonly z.core.$ZodIssue[], root = '$'): Fi
   const out: FieldProblem[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: toJsonPath([...issue.path, key], root), message: 'unknown field' });
+      for (const key of issue.keys)
+        out.push({ path: toJsonPath([...issue.path, key], root), message: 'unknown field' });
     } else {
       out.push({ path: toJsonPath(issue.path, root), message: issue.message });
     }
@@ -59,11 +63,13 @@ function semanticProblems(input: unknown, ctx: ValidateJobContext): FieldProblem
   const schedule = ScheduleSchema.safeParse(body.schedule);
   if (schedule.success) {
     const now = ctx.now ?? new Date(0);
-    for (const p of scheduleProblems(schedule.data, { now })) problems.push({ ...p, path: `$.schedule.${p.path}` });
+    for (const p of scheduleProblems(schedule.data, { now }))
+      problems.push({ ...p, path: `$.schedule.${p.path}` });
   }
   const tasks = TasksSchema.safeParse(body.tasks);
   if (tasks.success) problems.push(...taskGraphProblems(tasks.data));
-  if (ctx.runtime === 'aws') problems.push(...commandTargetProblems(body, tasks.success ? tasks.data : undefined));
+  if (ctx.runtime === 'aws')
+    problems.push(...commandTargetProblems(body, tasks.success ? tasks.data : undefined));
   const sla = body.sla as { startWithinSeconds?: unknown; finishWithinSeconds?: unknown } | undefined;
   if (
     typeof sla?.startWithinSeconds === 'number' &&
@@ -75,13 +81,17 @@ function semanticProblems(input: unknown, ctx: ValidateJobContext): FieldProblem
   return problems;
 }
 
-function commandTargetProblems(body: Record<string, unknown>, tasks: readonly Task[] | undefined): FieldProblem[] {
+function commandTargetProblems(
+  body: Record<string, unknown>,
+  tasks: readonly Task[] | undefined,
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if ((body.target as { type?: unknown } | undefined)?.type === 'command') {
     problems.push({ path: '$.target.type', message: COMMAND_ON_AWS });
   }
   tasks?.forEach((task, i) => {
-    if (task.target.type === 'command') problems.push({ path: `$.tasks[${i}].target.type`, message: COMMAND_ON_AWS });
+    if (task.target.type === 'command')
+      problems.push({ path: `$.tasks[${i}].target.type`, message: COMMAND_ON_AWS });
   });
   return problems;
 }

@@ -1,6 +1,6 @@
+import { createDocumentClient } from '../adapters/aws/dynamo-client.js';
 import { createDynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
 import { createDynamoRunStore } from '../adapters/aws/dynamo-run-store.js';
-import { createDocumentClient } from '../adapters/aws/dynamo-client.js';
 import { readAwsConfig } from '../config.js';
 import { createJobService } from '../services/jobs/job-service.js';
 import { createApiHandler } from './http/app.js';

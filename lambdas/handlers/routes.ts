@@ -15,7 +15,13 @@ export interface RouteDefinition {
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
-  { method: 'GET', path: '/v1/health', role: 'public', operationId: 'getHealth', summary: 'Liveness and version' },
+  {
+    method: 'GET',
+    path: '/v1/health',
+    role: 'public',
+    operationId: 'getHealth',
+    summary: 'Liveness and version',
+  },
   {
     method: 'GET',
     path: '/v1/openapi.json',
@@ -23,7 +29,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     operationId: 'getOpenApi',
     summary: 'This OpenAPI 3.1 document',
   },
-  { method: 'GET', path: '/v1/jobs', role: 'viewer', operationId: 'listJobs', summary: 'List jobs, newest first' },
+  {
+    method: 'GET',
+    path: '/v1/jobs',
+    role: 'viewer',
+    operationId: 'listJobs',
+    summary: 'List jobs, newest first',
+  },
   { method: 'POST', path: '/v1/jobs', role: 'admin', operationId: 'createJob', summary: 'Create a job' },
   {
     method: 'POST',
@@ -33,10 +45,34 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'Create up to 100 jobs',
   },
   { method: 'GET', path: '/v1/jobs/{jobId}', role: 'viewer', operationId: 'getJob', summary: 'Get one job' },
-  { method: 'PATCH', path: '/v1/jobs/{jobId}', role: 'admin', operationId: 'updateJob', summary: 'Partially update a job' },
-  { method: 'DELETE', path: '/v1/jobs/{jobId}', role: 'admin', operationId: 'deleteJob', summary: 'Delete a job' },
-  { method: 'POST', path: '/v1/jobs/{jobId}/pause', role: 'operator', operationId: 'pauseJob', summary: 'Pause a job' },
-  { method: 'POST', path: '/v1/jobs/{jobId}/resume', role: 'operator', operationId: 'resumeJob', summary: 'Resume a job' },
+  {
+    method: 'PATCH',
+    path: '/v1/jobs/{jobId}',
+    role: 'admin',
+    operationId: 'updateJob',
+    summary: 'Partially update a job',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/jobs/{jobId}',
+    role: 'admin',
+    operationId: 'deleteJob',
+    summary: 'Delete a job',
+  },
+  {
+    method: 'POST',
+    path: '/v1/jobs/{jobId}/pause',
+    role: 'operator',
+    operationId: 'pauseJob',
+    summary: 'Pause a job',
+  },
+  {
+    method: 'POST',
+    path: '/v1/jobs/{jobId}/resume',
+    role: 'operator',
+    operationId: 'resumeJob',
+    summary: 'Resume a job',
+  },
   {
     method: 'GET',
     path: '/v1/jobs/{jobId}/status',

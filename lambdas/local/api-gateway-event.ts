@@ -54,13 +54,13 @@ export function toApiGatewayEvent({ req, url, body, match, authorizer }: EventIn
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const [name, value] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
     headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
   }
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
   for (const [name, value] of url.searchParams) {
     query[name] = value;
-    (multiQuery[name] ??= []).push(value);
+    multiQuery[name] = [...(multiQuery[name] ?? []), value];
   }
   const hasQuery = Object.keys(query).length > 0;
   const method = req.method ?? 'GET';
@@ -88,7 +88,10 @@ export function toApiGatewayEvent({ req, url, body, match, authorizer }: EventIn
       resourceId: 'local',
       resourcePath: match?.route.path ?? url.pathname,
       stage: 'local',
-      identity: localIdentity(req.socket.remoteAddress ?? '127.0.0.1', headers['user-agent'] ?? headers['User-Agent']),
+      identity: localIdentity(
+        req.socket.remoteAddress ?? '127.0.0.1',
+        headers['user-agent'] ?? headers['User-Agent'],
+      ),
     },
   } as APIGatewayProxyEvent;
 }

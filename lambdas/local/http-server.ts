@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { MAX_BODY_BYTES } from '../handlers/http/request.js';
 import { problemResponse } from '../handlers/http/problem.js';
+import { MAX_BODY_BYTES } from '../handlers/http/request.js';
 import { matchRoute, toApiGatewayEvent } from './api-gateway-event.js';
 import { principalIdOf, type TokenFile } from './tokens.js';
 
@@ -36,9 +36,13 @@ async function serve(req: IncomingMessage, res: ServerResponse, handler: ApiHand
     const token = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
     const role = token ? tokens.roleOf(token) : undefined;
     if (!token || !role) {
-      return send(res, problem(401, 'Send a valid token: Authorization: Bearer <token> (see $KAIROS_HOME/token).'), {
-        'www-authenticate': 'Bearer realm="kairos"',
-      });
+      return send(
+        res,
+        problem(401, 'Send a valid token: Authorization: Bearer <token> (see $KAIROS_HOME/token).'),
+        {
+          'www-authenticate': 'Bearer realm="kairos"',
+        },
+      );
     }
     authorizer = { principalId: principalIdOf(token, role), role };
   }
@@ -62,14 +66,20 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
 }
 
 function problem(status: number, detail: string): APIGatewayProxyResult {
-  const titles: Record<number, string> = { 401: 'Unauthorized', 413: 'Content Too Large', 500: 'Internal Server Error' };
+  const titles: Record<number, string> = {
+    401: 'Unauthorized',
+    413: 'Content Too Large',
+    500: 'Internal Server Error',
+  };
   const slug = { 401: 'unauthorized', 413: 'payload-too-large', 500: 'internal' }[status as 401 | 413 | 500];
   return problemResponse({ type: `urn:kairos:problem:${slug}`, title: titles[status], status, detail });
 }
 
 function send(res: ServerResponse, result: APIGatewayProxyResult, extra: Record<string, string> = {}) {
   const headers = { ...result.headers, ...extra } as Record<string, string | number | boolean>;
-  const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '', 'utf8');
+  const body = result.isBase64Encoded
+    ? Buffer.from(result.body, 'base64')
+    : Buffer.from(result.body ?? '', 'utf8');
   res.writeHead(result.statusCode, { ...headers, 'content-length': body.length });
   res.end(body);
 }

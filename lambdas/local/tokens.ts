@@ -31,7 +31,8 @@ function readTokens(path: string): Record<string, Role> {
   }
   const out: Record<string, Role> = {};
   for (const [token, role] of Object.entries(parsed)) {
-    if (!isRole(role)) throw new Error(`${path}: role '${String(role)}' is not one of viewer, operator, admin`);
+    if (!isRole(role))
+      throw new Error(`${path}: role '${String(role)}' is not one of viewer, operator, admin`);
     out[token] = role;
   }
   return out;

@@ -12,7 +12,12 @@ afterAll(async () => {
 function expectProblem(res: { status: number; headers: Headers; body: any }, status: number) {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toBe('application/problem+json');
-  expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
 }
 
 describe('API errors, auth and metadata', () => {
@@ -30,9 +35,15 @@ describe('API errors, auth and metadata', () => {
     expectProblem(await api.request('GET', '/v1/jobs', { token: null }), 401);
     expectProblem(await api.request('GET', '/v1/jobs', { token: 'kairos_not-a-token' }), 401);
     expectProblem(await api.request('POST', '/v1/jobs', { token: api.tokens.viewer, body: jobBody() }), 403);
-    expectProblem(await api.request('POST', '/v1/jobs', { token: api.tokens.operator, body: jobBody() }), 403);
+    expectProblem(
+      await api.request('POST', '/v1/jobs', { token: api.tokens.operator, body: jobBody() }),
+      403,
+    );
     const { body: job } = await api.request('POST', '/v1/jobs', { body: jobBody() });
-    expectProblem(await api.request('POST', `/v1/jobs/${job.jobId}/pause`, { token: api.tokens.viewer }), 403);
+    expectProblem(
+      await api.request('POST', `/v1/jobs/${job.jobId}/pause`, { token: api.tokens.viewer }),
+      403,
+    );
     expectProblem(await api.request('DELETE', `/v1/jobs/${job.jobId}`, { token: api.tokens.operator }), 403);
   });
 
@@ -53,16 +64,28 @@ describe('API errors, auth and metadata', () => {
     });
     expectProblem(res, 400);
     const paths = res.body.errors.map((e: { path: string }) => e.path).sort();
-    expect(paths).toEqual(['$.name', '$.retry.maxAttempts', '$.schedule.expression', '$.schedule.timezone', '$.surprise']);
+    expect(paths).toEqual([
+      '$.name',
+      '$.retry.maxAttempts',
+      '$.schedule.expression',
+      '$.schedule.timezone',
+      '$.surprise',
+    ]);
     const both = res.body.errors.find((e: { path: string }) => e.path === '$.schedule.expression');
     expect(both.message).toMatch(/day-of-month.*day-of-week/);
   });
 
   it('rejects malformed JSON, wrong content types and bodies over 256 KB', async () => {
-    const malformed = await api.request('POST', '/v1/jobs', { rawBody: '{"name":', headers: { 'content-type': 'application/json' } });
+    const malformed = await api.request('POST', '/v1/jobs', {
+      rawBody: '{"name":',
+      headers: { 'content-type': 'application/json' },
+    });
     expectProblem(malformed, 400);
     expect(malformed.body.errors[0].path).toBe('$');
-    expectProblem(await api.request('POST', '/v1/jobs', { rawBody: 'name=x', headers: { 'content-type': 'text/plain' } }), 415);
+    expectProblem(
+      await api.request('POST', '/v1/jobs', { rawBody: 'name=x', headers: { 'content-type': 'text/plain' } }),
+      415,
+    );
     const big = jobBody({ payload: { blob: 'x'.repeat(300 * 1024) } });
     expectProblem(await api.request('POST', '/v1/jobs', { body: big }), 413);
   });
@@ -74,14 +97,25 @@ describe('API errors, auth and metadata', () => {
     expectProblem(await api.request('GET', '/v1/jobs?limit=0'), 400);
     expectProblem(await api.request('GET', '/v1/jobs?tag=nocolon'), 400);
     const { body: job } = await api.request('POST', '/v1/jobs', { body: jobBody() });
-    expectProblem(await api.request('PATCH', `/v1/jobs/${job.jobId}`, { body: { name: 'x' }, headers: { 'if-match': 'abc' } }), 400);
+    expectProblem(
+      await api.request('PATCH', `/v1/jobs/${job.jobId}`, {
+        body: { name: 'x' },
+        headers: { 'if-match': 'abc' },
+      }),
+      400,
+    );
     expectProblem(await api.request('PATCH', `/v1/jobs/${job.jobId}`, { body: { jobId: 'job_x' } }), 400);
     expectProblem(await api.request('PATCH', `/v1/jobs/${job.jobId}`, { body: { schedule: null } }), 400);
   });
 
   it('rejects a one-time job in the past and says how to run now', async () => {
-    const res = await api.request('POST', '/v1/jobs', { body: jobBody({ schedule: { type: 'at', at: '2020-01-01T00:00:00Z' } }) });
+    const res = await api.request('POST', '/v1/jobs', {
+      body: jobBody({ schedule: { type: 'at', at: '2020-01-01T00:00:00Z' } }),
+    });
     expectProblem(res, 400);
-    expect(res.body.errors[0]).toMatchObject({ path: '$.schedule.at', message: expect.stringMatching(/immediate/) });
+    expect(res.body.errors[0]).toMatchObject({
+      path: '$.schedule.at',
+      message: expect.stringMatching(/immediate/),
+    });
   });
 });

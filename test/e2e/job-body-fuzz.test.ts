@@ -49,7 +49,10 @@ describe('property: no JSON body makes the API fail', () => {
   it('answers 201 or a problem+json 400 that locates every problem', async () => {
     await fc.assert(
       fc.asyncProperty(anyBody, async (body) => {
-        const res = await api.request('POST', '/v1/jobs', { rawBody: JSON.stringify(body) ?? 'null', headers: { 'content-type': 'application/json' } });
+        const res = await api.request('POST', '/v1/jobs', {
+          rawBody: JSON.stringify(body) ?? 'null',
+          headers: { 'content-type': 'application/json' },
+        });
         expect([201, 400]).toContain(res.status);
         if (res.status === 400) {
           expect(res.headers.get('content-type')).toBe('application/problem+json');
@@ -68,9 +71,13 @@ describe('property: no JSON body makes the API fail', () => {
     const { body: job } = await api.request('POST', '/v1/jobs', { body: jobBody() });
     await fc.assert(
       fc.asyncProperty(anyBody, async (body) => {
-        const res = await api.request('PATCH', `/v1/jobs/${job.jobId}`, { rawBody: JSON.stringify(body) ?? 'null', headers: { 'content-type': 'application/json' } });
+        const res = await api.request('PATCH', `/v1/jobs/${job.jobId}`, {
+          rawBody: JSON.stringify(body) ?? 'null',
+          headers: { 'content-type': 'application/json' },
+        });
         expect([200, 400]).toContain(res.status);
-        if (res.status === 400) expect(res.body.errors.every((p: { path: string }) => /^\$/.test(p.path))).toBe(true);
+        if (res.status === 400)
+          expect(res.body.errors.every((p: { path: string }) => /^\$/.test(p.path))).toBe(true);
       }),
       { numRuns: 150 },
     );

@@ -28,10 +28,17 @@ describe('jobs API on the local runtime', () => {
     const created = await api.request('POST', '/v1/jobs', {
       body: jobBody({ schedule: { type: 'cron', expression: '30 2 * * *', timezone: 'America/New_York' } }),
     });
-    const res = await api.request('GET', `/v1/jobs/${created.body.jobId}/preview?count=3&from=2026-03-06T12:00:00Z`);
+    const res = await api.request(
+      'GET',
+      `/v1/jobs/${created.body.jobId}/preview?count=3&from=2026-03-06T12:00:00Z`,
+    );
     expect(res.status).toBe(200);
     // 2026-03-08 02:30 does not exist in New York (spring forward): that day has no run.
-    expect(res.body.times).toEqual(['2026-03-07T07:30:00.000Z', '2026-03-09T06:30:00.000Z', '2026-03-10T06:30:00.000Z']);
+    expect(res.body.times).toEqual([
+      '2026-03-07T07:30:00.000Z',
+      '2026-03-09T06:30:00.000Z',
+      '2026-03-10T06:30:00.000Z',
+    ]);
     const tooMany = await api.request('GET', `/v1/jobs/${created.body.jobId}/preview?count=1001`);
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.errors[0].path).toBe('query.count');
@@ -52,7 +59,9 @@ describe('jobs API on the local runtime', () => {
     });
     expect(stale.status).toBe(409);
     expect(stale.headers.get('content-type')).toBe('application/problem+json');
-    const invalid = await api.request('PATCH', `/v1/jobs/${job.jobId}`, { body: { schedule: { type: 'rate', every: '0 minutes' } } });
+    const invalid = await api.request('PATCH', `/v1/jobs/${job.jobId}`, {
+      body: { schedule: { type: 'rate', every: '0 minutes' } },
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors[0].path).toBe('$.schedule.every');
     expect((await api.request('GET', `/v1/jobs/${job.jobId}`)).body.version).toBe(2);

@@ -13,7 +13,9 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 /** Starts `kairos local` as `npm start` does and resolves with its URL once it is serving. */
 function startKairos(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(KAIROS[0], [KAIROS[1], 'local', '--port', '0', '--home', home], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(KAIROS[0], [KAIROS[1], 'local', '--port', '0', '--home', home], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`kairos local did not start:\n${output}`)), 30_000);
@@ -44,7 +46,11 @@ describe('kairos local (npm start) and kairos token', () => {
     const admin = readFileSync(join(home, 'token'), 'utf8').trim();
     expect(first.output()).toContain(admin);
     const auth = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
-    const created = await fetch(`${first.url}/v1/jobs`, { method: 'POST', headers: auth, body: JSON.stringify(jobBody()) });
+    const created = await fetch(`${first.url}/v1/jobs`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify(jobBody()),
+    });
     expect(created.status).toBe(201);
     const { jobId } = (await created.json()) as { jobId: string };
     expect(await stop(first.child, 'SIGTERM')).toBe(0);
@@ -54,7 +60,15 @@ describe('kairos local (npm start) and kairos token', () => {
     expect(got.status).toBe(200);
     expect(((await got.json()) as { name: string }).name).toBe('nightly-report');
 
-    const { stdout } = await run(KAIROS[0], [KAIROS[1], 'token', 'create', '--role', 'viewer', '--home', home]);
+    const { stdout } = await run(KAIROS[0], [
+      KAIROS[1],
+      'token',
+      'create',
+      '--role',
+      'viewer',
+      '--home',
+      home,
+    ]);
     const viewer = stdout.trim();
     const list = await fetch(`${second.url}/v1/jobs`, { headers: { authorization: `Bearer ${viewer}` } });
     expect(list.status).toBe(200);
@@ -68,7 +82,9 @@ describe('kairos local (npm start) and kairos token', () => {
   });
 
   it('exits 2 with usage for a bad command or role', async () => {
-    await expect(run(KAIROS[0], [KAIROS[1], 'token', 'create', '--role', 'root', '--home', home])).rejects.toMatchObject({
+    await expect(
+      run(KAIROS[0], [KAIROS[1], 'token', 'create', '--role', 'root', '--home', home]),
+    ).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('--role must be one of viewer, operator, admin'),
     });

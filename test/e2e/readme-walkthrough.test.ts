@@ -27,12 +27,16 @@ describe('README walk-through', () => {
   it('works as written against the local runtime', async () => {
     // The block reads `.kairos/token` from the working directory and talks to port 8787; point both at the
     // test runtime, whose home directory is `<tmp>/.kairos`-like, without changing anything else.
-    const script = walkthrough().replaceAll('http://127.0.0.1:8787', api.runtime.url).replace('.kairos/token', `${api.home}/token`);
+    const script = walkthrough()
+      .replaceAll('http://127.0.0.1:8787', api.runtime.url)
+      .replace('.kairos/token', `${api.home}/token`);
     const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { cwd: dirname(api.home) });
     expect(stdout).toMatch(/^\{"status":"ok"/);
     const jobId = /created (job_[0-9a-z]{20})/.exec(stdout)?.[1];
     expect(jobId).toBeDefined();
-    expect(stdout).toContain('"times":["2027-03-26T01:00:00.000Z","2027-03-27T01:00:00.000Z","2027-03-29T00:00:00.000Z"');
+    expect(stdout).toContain(
+      '"times":["2027-03-26T01:00:00.000Z","2027-03-27T01:00:00.000Z","2027-03-29T00:00:00.000Z"',
+    );
     expect(stdout).toContain('"expression":"30 6 * * MON-FRI"');
     expect(stdout).toContain('"status":"PAUSED"');
     expect(stdout).toContain('"status":"DELETED"');

@@ -12,7 +12,10 @@ export const RetrySchema = z
     nonRetryableErrors: z.array(z.string().min(1).max(256)).max(50).optional(),
   })
   .refine(
-    (r) => r.maxDelaySeconds === undefined || r.initialDelaySeconds === undefined || r.maxDelaySeconds >= r.initialDelaySeconds,
+    (r) =>
+      r.maxDelaySeconds === undefined ||
+      r.initialDelaySeconds === undefined ||
+      r.maxDelaySeconds >= r.initialDelaySeconds,
     { message: 'maxDelaySeconds must be at least initialDelaySeconds', path: ['maxDelaySeconds'] },
   )
   .meta({ id: 'RetryPolicy' });
@@ -40,7 +43,11 @@ export const ConcurrencySchema = z
 /** Tag keys cannot contain ':' because the list filter is `tag=key:value`. */
 export const TagsSchema = z
   .record(
-    z.string().min(1).max(128).regex(/^[^:]+$/, "tag keys cannot contain ':'"),
+    z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[^:]+$/, "tag keys cannot contain ':'"),
     z.string().max(256),
   )
   .refine((t) => Object.keys(t).length <= 50, 'at most 50 tags');

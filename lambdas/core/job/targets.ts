@@ -34,10 +34,16 @@ export const HttpTargetSchema = z.strictObject({
   url: z
     .string()
     .max(2048)
-    .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'must be an absolute http(s) URL'),
+    .refine(
+      (u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol),
+      'must be an absolute http(s) URL',
+    ),
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
   headers: stringMap(50).optional(),
-  body: z.unknown().optional().meta({ description: 'Request body; a string is sent as is, anything else as JSON.' }),
+  body: z
+    .unknown()
+    .optional()
+    .meta({ description: 'Request body; a string is sent as is, anything else as JSON.' }),
 });
 
 export const FargateTargetSchema = z.strictObject({

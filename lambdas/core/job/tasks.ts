@@ -6,13 +6,18 @@ import { TargetSchema } from './targets.js';
 /** Upper bound on tasks in one DAG; keeps the compiled state machine far from Step Functions' limits. */
 export const MAX_TASKS = 100;
 
-export const TRIGGER_RULES = ['all_success', 'all_done', 'all_failed', 'one_success', 'one_failed', 'none_failed'] as const;
+export const TRIGGER_RULES = [
+  'all_success',
+  'all_done',
+  'all_failed',
+  'one_success',
+  'one_failed',
+  'none_failed',
+] as const;
 
 export const TaskSchema = z
   .strictObject({
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ or -'),
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ or -'),
     target: TargetSchema,
     dependsOn: z.array(z.string().min(1).max(64)).max(MAX_TASKS).optional(),
     retry: RetrySchema.optional(),
@@ -30,7 +35,8 @@ export function taskGraphProblems(tasks: readonly Task[]): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const index = new Map<string, number>();
   tasks.forEach((task, i) => {
-    if (index.has(task.id)) problems.push({ path: `$.tasks[${i}].id`, message: `duplicate task id '${task.id}'` });
+    if (index.has(task.id))
+      problems.push({ path: `$.tasks[${i}].id`, message: `duplicate task id '${task.id}'` });
     else index.set(task.id, i);
   });
   tasks.forEach((task, i) => {
@@ -44,7 +50,10 @@ export function taskGraphProblems(tasks: readonly Task[]): FieldProblem[] {
   const cycle = findCycle(tasks);
   if (cycle) {
     const first = index.get(cycle[0]) ?? 0;
-    problems.push({ path: `$.tasks[${first}].dependsOn`, message: `dependency cycle: ${cycle.join(' -> ')}` });
+    problems.push({
+      path: `$.tasks[${first}].dependsOn`,
+      message: `dependency cycle: ${cycle.join(' -> ')}`,
+    });
   }
   return problems;
 }

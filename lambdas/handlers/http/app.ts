@@ -26,12 +26,16 @@ export function createApiHandler(deps: ApiDependencies) {
   const handlers: Record<string, RouteHandler> = {
     ...jobRoutes(deps.jobs),
     getHealth: async () => json(200, { status: 'ok', version: deps.version }),
-    getOpenApi: async () => json(200, (openApi ??= buildOpenApiDocument(deps.version))),
+    getOpenApi: async () => {
+      openApi ??= buildOpenApiDocument(deps.version);
+      return json(200, openApi);
+    },
   };
 
   const routes = ROUTES.map((route) => {
     const handle = handlers[route.operationId];
-    if (!handle) throw new Error(`No handler for route ${route.operationId}`, { cause: { package: 'kairos/api' } });
+    if (!handle)
+      throw new Error(`No handler for route ${route.operationId}`, { cause: { package: 'kairos/api' } });
     return {
       method: route.method,
       path: route.path,
@@ -43,7 +47,8 @@ export function createApiHandler(deps: ApiDependencies) {
     routes,
     notFoundResponse: ({ method, path }: { method: string; path: string }) => {
       const allowed = ROUTES.filter((r) => routePattern(r.path).test(path)).map((r) => r.method);
-      if (allowed.length > 0) throw new MethodNotAllowedError(`${method} is not allowed here; use ${allowed.join(', ')}.`);
+      if (allowed.length > 0)
+        throw new MethodNotAllowedError(`${method} is not allowed here; use ${allowed.join(', ')}.`);
       throw new NotFoundError(`No route for ${method} ${path}.`);
     },
   });

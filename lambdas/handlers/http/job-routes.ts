@@ -25,7 +25,10 @@ export function jobRoutes(jobs: JobService): Record<string, RouteHandler> {
     createJob: async (event, principal) => {
       assertKnownParams(queryOf(event), []);
       const idempotencyKey = idempotencyKeyHeader(header(event, 'idempotency-key'));
-      const { job, replayed } = await jobs.create(readJsonBody(event), { principal: principal!.id, idempotencyKey });
+      const { job, replayed } = await jobs.create(readJsonBody(event), {
+        principal: principal!.id,
+        idempotencyKey,
+      });
       return jobResponse(201, job, {
         location: `/v1/jobs/${job.jobId}`,
         ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
@@ -35,7 +38,8 @@ export function jobRoutes(jobs: JobService): Record<string, RouteHandler> {
       assertKnownParams(queryOf(event), []);
       const body = readJsonBody(event) as { jobs?: unknown } | null;
       const extra = body && typeof body === 'object' ? Object.keys(body).filter((k) => k !== 'jobs') : [];
-      if (extra.length > 0) throw new ValidationError(extra.map((k) => ({ path: `$.${k}`, message: 'unknown field' })));
+      if (extra.length > 0)
+        throw new ValidationError(extra.map((k) => ({ path: `$.${k}`, message: 'unknown field' })));
       const idempotencyKey = idempotencyKeyHeader(header(event, 'idempotency-key'));
       return json(207, await jobs.batchCreate(body?.jobs, { principal: principal!.id, idempotencyKey }));
     },

@@ -16,11 +16,20 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
   });
   return {
     openapi: '3.1.0',
-    info: { title: 'Kairos API', version, description: 'Serverless job scheduler. See API.md for the contract.' },
+    info: {
+      title: 'Kairos API',
+      version,
+      description: 'Serverless job scheduler. See API.md for the contract.',
+    },
     servers: [{ url: '/' }],
     components: {
       securitySchemes: {
-        sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS SigV4 (deployed stack)' },
+        sigv4: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          description: 'AWS SigV4 (deployed stack)',
+        },
         bearer: { type: 'http', scheme: 'bearer', description: 'Local runtime token' },
       },
       schemas: {

@@ -72,7 +72,14 @@ export function problemJson(): middy.MiddlewareObj<ApiEvent, ApiResult> {
       const problem = toProblem(request.error, requestId);
       if (problem.status >= 500) {
         const error = request.error as Error | undefined;
-        console.error(JSON.stringify({ level: 'ERROR', message: 'unhandled error', requestId, error: error?.stack ?? String(error) }));
+        console.error(
+          JSON.stringify({
+            level: 'ERROR',
+            message: 'unhandled error',
+            requestId,
+            error: error?.stack ?? String(error),
+          }),
+        );
       }
       request.response = problemResponse(problem);
     },

@@ -10,7 +10,9 @@ export function readJsonBody(event: ApiEvent): unknown {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > MAX_BODY_BYTES) {
-    throw new PayloadTooLargeError(`The body is ${bytes.length} bytes; the limit is ${MAX_BODY_BYTES} bytes.`);
+    throw new PayloadTooLargeError(
+      `The body is ${bytes.length} bytes; the limit is ${MAX_BODY_BYTES} bytes.`,
+    );
   }
   const type = header(event, 'content-type');
   if (type !== undefined && !/^application\/([a-z.+-]*\+)?json\b/i.test(type.trim())) {
@@ -20,15 +22,21 @@ export function readJsonBody(event: ApiEvent): unknown {
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    throw new ValidationError([{ path: '$', message: `the body is not valid JSON: ${(error as Error).message}` }], undefined, {
-      cause: error,
-    });
+    throw new ValidationError(
+      [{ path: '$', message: `the body is not valid JSON: ${(error as Error).message}` }],
+      undefined,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
 /** Like `readJsonBody` but an absent body is `undefined` (for routes whose body is optional). */
 export function readOptionalJsonBody(event: ApiEvent): unknown {
-  return event.body === null || event.body === undefined || event.body === '' ? undefined : readJsonBody(event);
+  return event.body === null || event.body === undefined || event.body === ''
+    ? undefined
+    : readJsonBody(event);
 }
 
 /** Header value by lower-case name (headers are normalised by middy's header normaliser). */

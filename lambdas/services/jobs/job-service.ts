@@ -1,4 +1,11 @@
-import { ConflictError, IllegalStateError, KairosError, NotFoundError, ValidationError, VersionConflictError } from '../../core/errors.js';
+import {
+  ConflictError,
+  IllegalStateError,
+  KairosError,
+  NotFoundError,
+  ValidationError,
+  VersionConflictError,
+} from '../../core/errors.js';
 import { idempotentJobId, jsonDigest, newJobId } from '../../core/ids.js';
 import type { JobRecord, JobStatus } from '../../core/job.js';
 import type { RunRecord } from '../../core/run.js';
@@ -88,12 +95,16 @@ export function createJobService(deps: JobServiceDeps) {
   async function update(jobId: string, patch: unknown, ifMatch: number | undefined): Promise<JobView> {
     for (let attempt = 1; ; attempt++) {
       const current = await mustGet(jobId);
-      if (current.status === 'DELETED') throw new IllegalStateError(`Job '${jobId}' is deleted and cannot be changed.`);
+      if (current.status === 'DELETED')
+        throw new IllegalStateError(`Job '${jobId}' is deleted and cannot be changed.`);
       const expected = ifMatch ?? current.version;
       if (expected !== current.version) throw new VersionConflictError(expected, current.version);
       const merged = applyJobPatch(current.definition, patch);
       const scheduleChanged = patchChangesSchedule(current.definition, merged);
-      const definition = validateJobDefinition(merged, { runtime, now: scheduleChanged ? clock.now() : undefined });
+      const definition = validateJobDefinition(merged, {
+        runtime,
+        now: scheduleChanged ? clock.now() : undefined,
+      });
       try {
         const next = { ...current, definition, updatedAt: clock.now().toISOString() };
         return view(await jobs.update(next, expected));
@@ -112,7 +123,9 @@ export function createJobService(deps: JobServiceDeps) {
       if (!(error instanceof IllegalStateError)) throw error;
       const current = await mustGet(jobId);
       if (current.status === to) return view(current);
-      throw new IllegalStateError(`Job '${jobId}' is ${current.status}; it cannot become ${to}.`, { cause: error });
+      throw new IllegalStateError(`Job '${jobId}' is ${current.status}; it cannot become ${to}.`, {
+        cause: error,
+      });
     }
   }
 
@@ -168,8 +181,9 @@ export function createJobService(deps: JobServiceDeps) {
 export type JobService = ReturnType<typeof createJobService>;
 
 function batchItemError(error: KairosError, index: number) {
-  const errors = error instanceof ValidationError
-    ? error.problems.map((p) => ({ ...p, path: p.path.replace(/^\$/, `$.jobs[${index}]`) }))
-    : undefined;
+  const errors =
+    error instanceof ValidationError
+      ? error.problems.map((p) => ({ ...p, path: p.path.replace(/^\$/, `$.jobs[${index}]`) }))
+      : undefined;
   return { status: error.status, title: error.name, detail: error.message, ...(errors ? { errors } : {}) };
 }

@@ -8,12 +8,21 @@ export function assertKnownParams(query: QueryParams, known: readonly string[]):
   const unknown = Object.keys(query).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
     throw new ValidationError(
-      unknown.map((k) => ({ path: `query.${k}`, message: `unknown parameter; allowed: ${known.join(', ') || 'none'}` })),
+      unknown.map((k) => ({
+        path: `query.${k}`,
+        message: `unknown parameter; allowed: ${known.join(', ') || 'none'}`,
+      })),
     );
   }
 }
 
-export function intParam(query: QueryParams, name: string, min: number, max: number, fallback: number): number {
+export function intParam(
+  query: QueryParams,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   const raw = query[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
@@ -26,8 +35,11 @@ export function intParam(query: QueryParams, name: string, min: number, max: num
 export function instantParam(query: QueryParams, name: string): Date | undefined {
   const raw = query[name];
   if (raw === undefined) return undefined;
-  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw) ? Date.parse(raw) : Number.NaN;
-  if (Number.isNaN(ms)) throw ValidationError.at(`query.${name}`, 'must be an ISO-8601 instant such as 2026-01-31T09:00:00Z');
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw)
+    ? Date.parse(raw)
+    : Number.NaN;
+  if (Number.isNaN(ms))
+    throw ValidationError.at(`query.${name}`, 'must be an ISO-8601 instant such as 2026-01-31T09:00:00Z');
   return new Date(ms);
 }
 
@@ -47,7 +59,10 @@ export function jobStatusesParam(query: QueryParams): JobStatus[] {
   const values = raw.split(',').map((s) => s.trim().toUpperCase());
   const bad = values.filter((v) => !(JOB_STATUSES as string[]).includes(v));
   if (bad.length > 0 || values.length === 0) {
-    throw ValidationError.at('query.status', `must be one or more of ${JOB_STATUSES.join(', ')}, comma-separated`);
+    throw ValidationError.at(
+      'query.status',
+      `must be one or more of ${JOB_STATUSES.join(', ')}, comma-separated`,
+    );
   }
   return [...new Set(values)] as JobStatus[];
 }
@@ -72,7 +87,10 @@ export function ifMatchVersion(header: string | undefined): number | undefined {
 export function idempotencyKeyHeader(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,255}$/.test(header)) {
-    const problem: FieldProblem = { path: 'header.idempotency-key', message: 'must be 1-255 visible ASCII characters' };
+    const problem: FieldProblem = {
+      path: 'header.idempotency-key',
+      message: 'must be 1-255 visible ASCII characters',
+    };
     throw new ValidationError([problem]);
   }
   return header;

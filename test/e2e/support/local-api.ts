@@ -41,7 +41,12 @@ export async function startTestApi() {
     const res = await fetch(`${runtime.url}${path}`, { method, headers, body });
     const text = await res.text();
     const type = res.headers.get('content-type') ?? '';
-    return { status: res.status, headers: res.headers, text, body: type.includes('json') && text ? JSON.parse(text) : text };
+    return {
+      status: res.status,
+      headers: res.headers,
+      text,
+      body: type.includes('json') && text ? JSON.parse(text) : text,
+    };
   }
 
   return {

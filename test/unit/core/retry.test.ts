@@ -1,16 +1,32 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_POLICY, hasAttemptsLeft, isNonRetryable, resolveRetryPolicy, retryDelayMs } from '../../../lambdas/core/retry.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  hasAttemptsLeft,
+  isNonRetryable,
+  resolveRetryPolicy,
+  retryDelayMs,
+} from '../../../lambdas/core/retry.js';
 
 describe('retry policy', () => {
   it('fills in defaults for missing fields only', () => {
     expect(resolveRetryPolicy()).toEqual(DEFAULT_RETRY_POLICY);
-    expect(resolveRetryPolicy({ maxAttempts: 7, backoffRate: undefined })).toEqual({ ...DEFAULT_RETRY_POLICY, maxAttempts: 7 });
+    expect(resolveRetryPolicy({ maxAttempts: 7, backoffRate: undefined })).toEqual({
+      ...DEFAULT_RETRY_POLICY,
+      maxAttempts: 7,
+    });
   });
 
   it('backs off exponentially up to the max delay without jitter', () => {
-    const policy = resolveRetryPolicy({ initialDelaySeconds: 5, backoffRate: 2, maxDelaySeconds: 30, jitter: 'none' });
-    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(policy, n, () => 0.5))).toEqual([5000, 10_000, 20_000, 30_000, 30_000]);
+    const policy = resolveRetryPolicy({
+      initialDelaySeconds: 5,
+      backoffRate: 2,
+      maxDelaySeconds: 30,
+      jitter: 'none',
+    });
+    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(policy, n, () => 0.5))).toEqual([
+      5000, 10_000, 20_000, 30_000, 30_000,
+    ]);
   });
 
   it('draws full jitter uniformly between zero and the capped delay', () => {

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, isTerminal, RUN_STATUSES, RUN_TRANSITIONS, sourcesOf } from '../../../lambdas/core/run-states.js';
+import {
+  canTransition,
+  isTerminal,
+  RUN_STATUSES,
+  RUN_TRANSITIONS,
+  sourcesOf,
+} from '../../../lambdas/core/run-states.js';
 
 describe('run state machine', () => {
   it('has a row for every status and only known targets', () => {
     expect(Object.keys(RUN_TRANSITIONS).sort()).toEqual([...RUN_STATUSES].sort());
-    for (const targets of Object.values(RUN_TRANSITIONS)) for (const t of targets) expect(RUN_STATUSES).toContain(t);
+    for (const targets of Object.values(RUN_TRANSITIONS))
+      for (const t of targets) expect(RUN_STATUSES).toContain(t);
   });
 
   it('allows the lifecycle of a run with a retry and refuses going back', () => {

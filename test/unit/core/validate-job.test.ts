@@ -27,8 +27,16 @@ describe('validateJobDefinition', () => {
   });
 
   it('reports every problem with its JSON path', () => {
-    const problems = problemsOf({ ...jobBody(), name: 5, bogus: 1, priority: 'urgent', tags: { 'a:b': 'x' } });
-    expect(problems.map((p) => p.path).sort()).toEqual(['$.bogus', '$.name', '$.priority', "$.tags['a:b']"].sort());
+    const problems = problemsOf({
+      ...jobBody(),
+      name: 5,
+      bogus: 1,
+      priority: 'urgent',
+      tags: { 'a:b': 'x' },
+    });
+    expect(problems.map((p) => p.path).sort()).toEqual(
+      ['$.bogus', '$.name', '$.priority', "$.tags['a:b']"].sort(),
+    );
   });
 
   it('requires exactly one of target and tasks', () => {
@@ -40,21 +48,33 @@ describe('validateJobDefinition', () => {
 
   it('refuses command targets on AWS and says why, but accepts them locally', () => {
     const body = jobBody({ target: { type: 'command', command: ['echo', 'hi'] } });
-    expect(problemsOf(body)).toEqual([{ path: '$.target.type', message: expect.stringMatching(/local runtime/) }]);
+    expect(problemsOf(body)).toEqual([
+      { path: '$.target.type', message: expect.stringMatching(/local runtime/) },
+    ]);
     expect(validateJobDefinition(body, { runtime: 'local', now }).target?.type).toBe('command');
   });
 
   it('checks DAG ids, dependencies and cycles', () => {
-    const task = (id: string, dependsOn: string[] = []) => ({ id, target: { type: 'lambda', functionArn: 'fn' }, dependsOn });
+    const task = (id: string, dependsOn: string[] = []) => ({
+      id,
+      target: { type: 'lambda', functionArn: 'fn' },
+      dependsOn,
+    });
     const { target: _t, ...base } = jobBody();
-    expect(problemsOf({ ...base, tasks: [task('a'), task('a')] })[0]).toMatchObject({ path: '$.tasks[1].id' });
-    expect(problemsOf({ ...base, tasks: [task('a', ['zz'])] })[0]).toMatchObject({ path: '$.tasks[0].dependsOn[0]' });
+    expect(problemsOf({ ...base, tasks: [task('a'), task('a')] })[0]).toMatchObject({
+      path: '$.tasks[1].id',
+    });
+    expect(problemsOf({ ...base, tasks: [task('a', ['zz'])] })[0]).toMatchObject({
+      path: '$.tasks[0].dependsOn[0]',
+    });
     const cycle = problemsOf({ ...base, tasks: [task('a', ['c']), task('b', ['a']), task('c', ['b'])] });
     expect(cycle[0].message).toMatch(/cycle: a -> c -> b -> a/);
   });
 
   it('checks retry and SLA consistency', () => {
-    expect(problemsOf(jobBody({ retry: { initialDelaySeconds: 60, maxDelaySeconds: 10 } }))[0].path).toBe('$.retry.maxDelaySeconds');
+    expect(problemsOf(jobBody({ retry: { initialDelaySeconds: 60, maxDelaySeconds: 10 } }))[0].path).toBe(
+      '$.retry.maxDelaySeconds',
+    );
     expect(problemsOf(jobBody({ sla: { startWithinSeconds: 60, finishWithinSeconds: 30 } }))[0].path).toBe(
       '$.sla.finishWithinSeconds',
     );

@@ -25,11 +25,14 @@ describe('query and header parameters', () => {
   it('parses and bounds integers', () => {
     expect(intParam({}, 'limit', 1, 100, 20)).toBe(20);
     expect(intParam({ limit: '7' }, 'limit', 1, 100, 20)).toBe(7);
-    for (const bad of ['0', '101', '1.5', '-1', 'x', '']) expect(pathOf(() => intParam({ limit: bad }, 'limit', 1, 100, 20))).toBe('query.limit');
+    for (const bad of ['0', '101', '1.5', '-1', 'x', ''])
+      expect(pathOf(() => intParam({ limit: bad }, 'limit', 1, 100, 20))).toBe('query.limit');
   });
 
   it('parses instants, statuses, tags and If-Match', () => {
-    expect(instantParam({ from: '2026-03-08T07:00:00+02:00' }, 'from')?.toISOString()).toBe('2026-03-08T05:00:00.000Z');
+    expect(instantParam({ from: '2026-03-08T07:00:00+02:00' }, 'from')?.toISOString()).toBe(
+      '2026-03-08T05:00:00.000Z',
+    );
     expect(pathOf(() => instantParam({ from: '2026-03-08' }, 'from'))).toBe('query.from');
     expect(jobStatusesParam({})).toEqual(['ACTIVE', 'PAUSED']);
     expect(jobStatusesParam({ status: 'deleted,ACTIVE' })).toEqual(['DELETED', 'ACTIVE']);
@@ -56,7 +59,9 @@ describe('applyJobPatch', () => {
     expect(next.tags).toEqual({ team: 'ml' });
     expect(next).not.toHaveProperty('sla');
     expect(patchChangesSchedule(current, next)).toBe(false);
-    expect(patchChangesSchedule(current, applyJobPatch(current, { schedule: { type: 'immediate' } }))).toBe(true);
+    expect(patchChangesSchedule(current, applyJobPatch(current, { schedule: { type: 'immediate' } }))).toBe(
+      true,
+    );
   });
 
   it('refuses unknown or owned fields and removing required ones', () => {
