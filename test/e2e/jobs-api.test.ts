@@ -67,6 +67,19 @@ describe('jobs API on the local runtime', () => {
     expect((await api.request('GET', `/v1/jobs/${job.jobId}`)).body.version).toBe(2);
   });
 
+  it('lets exactly one of two concurrent PATCHes with the same version win', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { body: job } = await api.request('POST', '/v1/jobs', { body: jobBody() });
+      const patch = (name: string) =>
+        api.request('PATCH', `/v1/jobs/${job.jobId}`, { body: { name }, headers: { 'if-match': '"1"' } });
+      const results = await Promise.all([patch('left'), patch('right')]);
+      expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+      const winner = results.find((r) => r.status === 200)!;
+      const stored = await api.request('GET', `/v1/jobs/${job.jobId}`);
+      expect(stored.body).toMatchObject({ version: 2, name: winner.body.name });
+    }
+  });
+
   it('pauses, resumes and deletes, refusing illegal changes', async () => {
     const { body: job } = await api.request('POST', '/v1/jobs', { body: jobBody() });
     const paused = await api.request('POST', `/v1/jobs/${job.jobId}/pause`, { token: api.tokens.operator });
