@@ -4,7 +4,6 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  AlreadyExistsError,
   IllegalStateError,
   NotFoundError,
   ValidationError,
@@ -20,6 +19,7 @@ import {
   failedItem,
   inList,
   isConditionalCheckFailed,
+  putIfAbsent,
   queryNewestFirst,
 } from './dynamo-support.js';
 
@@ -63,18 +63,7 @@ export function createDynamoJobStore(options: DynamoJobStoreOptions): JobStore {
 
   return {
     async create(job) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName,
-            Item: toJobItem(job),
-            ConditionExpression: 'attribute_not_exists(jobId)',
-          }),
-        );
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-        throw new AlreadyExistsError(`Job ${job.jobId} already exists.`, { cause: error });
-      }
+      await putIfAbsent(client, TableName, toJobItem(job), 'jobId', `Job ${job.jobId}`);
     },
 
     async get(jobId) {

@@ -2,8 +2,8 @@
  * `RunStore` on the DynamoDB Runs table: one record per slot (create-if-absent), every state change one
  * conditional `UpdateItem` guarded by status (and attempt), and run history newest first on the `byJob` index.
  */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { AlreadyExistsError, IllegalStateError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { IllegalStateError, NotFoundError, ValidationError } from '../../core/errors.js';
 import type { RunStore, RunTransition } from '../../ports.js';
 import { type CursorKey, createCursorCodec } from '../../store/cursor.js';
 import {
@@ -19,6 +19,7 @@ import {
   failedItem,
   inList,
   isConditionalCheckFailed,
+  putIfAbsent,
   queryNewestFirst,
 } from './dynamo-support.js';
 
@@ -107,18 +108,7 @@ export function createDynamoRunStore(options: DynamoRunStoreOptions): RunStore {
 
   const store: RunStore = {
     async create(run) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName,
-            Item: toRunItem(run),
-            ConditionExpression: 'attribute_not_exists(runId)',
-          }),
-        );
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-        throw new AlreadyExistsError(`Run ${run.runId} already exists.`, { cause: error });
-      }
+      await putIfAbsent(client, TableName, toRunItem(run), 'runId', `Run ${run.runId}`);
     },
 
     async get(runId) {

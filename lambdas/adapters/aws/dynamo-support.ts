@@ -2,8 +2,13 @@
  * Pieces shared by the DynamoDB store adapters: recognising a lost condition, reading the item that made it
  * fail, and collecting one page of a filtered, newest-first index query.
  */
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../../core/errors.js';
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { AlreadyExistsError, ValidationError } from '../../core/errors.js';
 import type { CursorKey } from '../../store/cursor.js';
 
 /** Whether `error` is DynamoDB's answer to a condition that did not hold. */
@@ -90,4 +95,26 @@ export async function queryNewestFirst(
     startKey = page.LastEvaluatedKey;
   } while (items.length <= query.limit && startKey !== undefined);
   return { items: items.slice(0, query.limit), hasMore: items.length > query.limit };
+}
+
+/** Create-if-absent: one conditional put on the partition key; an existing item is `AlreadyExistsError`. */
+export async function putIfAbsent(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  item: object,
+  keyName: string,
+  what: string,
+): Promise<void> {
+  try {
+    await client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: `attribute_not_exists(${keyName})`,
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+    throw new AlreadyExistsError(`${what} already exists.`, { cause: error });
+  }
 }
