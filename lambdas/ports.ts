@@ -2,8 +2,12 @@
  * The ports between services and the outside world. Services depend on these interfaces only; adapters in
  * `adapters/aws` and `adapters/local` implement them. Later issues add timers, executors, cron registry, etc.
  */
+
+import type { FieldProblem } from './core/errors.js';
+import type { Target } from './core/job/targets.js';
 import type { JobRecord, JobStatus } from './core/job.js';
-import type { RunRecord } from './core/run.js';
+import type { DispatchMessage, Lane, OutboundMessage } from './core/messages.js';
+import type { RunError, RunRecord } from './core/run.js';
 import type { RunStatus } from './core/run-states.js';
 
 /** The only source of "now" outside tests; core never reads the clock itself. */
@@ -71,4 +75,93 @@ export interface RunStore {
   /** Newest `scheduledFor` first. */
   listByJob(query: RunListQuery): Promise<Page<RunRecord>>;
   latestForJob(jobId: string): Promise<RunRecord | undefined>;
+}
+
+// ---- Execution engine ----------------------------------------------------------------------------------
+
+/** Sends dispatch messages to the lane queues (SQS on AWS, the durable local queue locally). */
+export interface DispatchQueue {
+  /** Chunks as the backend requires (10 per SQS batch); every entry is sent or the call throws. */
+  sendBatch(entries: readonly OutboundMessage[]): Promise<void>;
+}
+
+/** A timer waiting in a Schedule-table time bucket until the watcher moves it to a queue. */
+export interface TimerItem {
+  /** `<minute>#<shard>` partition key. */
+  readonly bucket: string;
+  /** `<dueAtMs padded>#<timerId>` sort key. */
+  readonly due: string;
+  readonly dueAtMs: number;
+  readonly lane: Lane;
+  readonly message: DispatchMessage;
+  /** Epoch seconds after which DynamoDB TTL may delete a spent bucket item. */
+  readonly expiresAt: number;
+}
+
+export interface TimerStore {
+  /** BatchWriteItem in chunks of 25, retrying unprocessed items. */
+  put(items: readonly TimerItem[]): Promise<void>;
+  /** Items of one bucket due at or before `untilMs`, in due order. */
+  listDue(bucket: string, untilMs: number): Promise<TimerItem[]>;
+  remove(items: readonly Pick<TimerItem, 'bucket' | 'due'>[]): Promise<void>;
+}
+
+/** `timers.fireAt(when, message)`: the one mechanism for everything that must happen later. */
+export interface Timers {
+  fireAt(when: Date, message: DispatchMessage, lane: Lane): Promise<void>;
+  /** Many timers at once (backfills, bursts): batched sends and writes. */
+  fireAtMany(entries: readonly { when: Date; message: DispatchMessage; lane: Lane }[]): Promise<void>;
+}
+
+/** Where the records of runs that failed for good, and of poison messages, are kept for inspection/redrive. */
+export interface DeadLetters {
+  record(entry: { reason: string; body: unknown; runId?: string; jobId?: string }): Promise<void>;
+}
+
+export interface ExecutionContext {
+  readonly jobId: string;
+  readonly runId: string;
+  readonly attempt: number;
+  readonly payload: unknown;
+  /** The attempt's time budget; executors also stop when `signal` aborts (timeout or cancel). */
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+}
+
+export type ExecutionOutcome =
+  | { readonly status: 'succeeded'; readonly output?: unknown; readonly log: string }
+  | { readonly status: 'failed'; readonly error: RunError; readonly output?: unknown; readonly log: string }
+  /** Asynchronous targets (Fargate, Step Functions): completion arrives later as an event. */
+  | { readonly status: 'started'; readonly handle: string; readonly log: string };
+
+/** One adapter per target type. */
+export interface Executor<T extends Target = Target> {
+  execute(target: T, context: ExecutionContext): Promise<ExecutionOutcome>;
+  /** Stops an asynchronous execution by its handle (StopTask / StopExecution). */
+  stop?(handle: string, reason: string): Promise<void>;
+}
+
+export type Executors = Partial<{ [K in Target['type']]: Executor<Extract<Target, { type: K }>> }>;
+
+export interface AttemptRef {
+  readonly jobId: string;
+  readonly runId: string;
+  readonly attempt: number;
+}
+
+/** Logs and outputs of attempts: S3 on AWS, files under `$KAIROS_HOME/artifacts` locally. */
+export interface Artifacts {
+  /** Writes `runs/<jobId>/<runId>/<attempt>/log.txt` (and `output.json` when given); returns the keys. */
+  putAttempt(
+    ref: AttemptRef,
+    files: { log: string; output?: unknown },
+  ): Promise<{ logKey: string; outputKey?: string }>;
+  /** The log text, or undefined when the attempt left none. */
+  getLog(ref: AttemptRef): Promise<string | undefined>;
+}
+
+/** Checks a target before a job is saved (e.g. the SSRF guard resolving an http target's host). */
+export interface TargetGuard {
+  /** Problems with the target; `path` is its JSON path (`$.target`, `$.tasks[2].target`). */
+  check(target: Target, path: string): Promise<FieldProblem[]>;
 }

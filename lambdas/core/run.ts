@@ -8,6 +8,12 @@ export interface AttemptRecord {
   readonly startedAt?: string;
   readonly endedAt?: string;
   readonly error?: RunError;
+  /** Artifact key of the attempt's log (`runs/<jobId>/<runId>/<attempt>/log.txt`). */
+  readonly logKey?: string;
+  /** Artifact key of the attempt's output (`…/output.json`). */
+  readonly outputKey?: string;
+  /** Handle of an asynchronous execution (ECS task ARN, Step Functions execution ARN). */
+  readonly handle?: string;
 }
 
 export interface RunError {
@@ -31,6 +37,18 @@ export interface RunRecord {
   readonly endedAt?: string;
   readonly error?: RunError;
   readonly slaMissed: boolean;
+  /** Dispatch lane of the run's messages (the job's priority; backfills use `low`). */
+  readonly lane?: 'high' | 'normal' | 'low';
+  /** Payload override of a manual run; otherwise the job's payload applies. */
+  readonly payload?: unknown;
+  /** Until when the dispatcher that started the current attempt holds it (epoch ms); renewed while it runs. */
+  readonly leaseUntil?: number;
+  /** Handle of the current attempt's asynchronous execution, if any. */
+  readonly handle?: string;
+  /** Why a run was SKIPPED or CANCELLED (e.g. `paused`, `overlap`, `cancelled by <principal>`). */
+  readonly reason?: string;
+  /** The job version the run was created from. */
+  readonly jobVersion?: number;
   /** Epoch seconds after which DynamoDB TTL may delete the record. */
   readonly expiresAt?: number;
 }
