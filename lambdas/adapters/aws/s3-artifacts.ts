@@ -1,0 +1,49 @@
+/** `Artifacts` on S3: one object per attempt log and output, under `runs/<jobId>/<runId>/<attempt>/`. */
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Artifacts } from '../../ports.js';
+import { attemptKeys } from '../artifact-keys.js';
+
+export interface S3ArtifactsOptions {
+  readonly client: S3Client;
+  readonly bucket: string;
+}
+
+/** Creates the S3 artifact store. Reading a missing log needs `s3:ListBucket` to see NoSuchKey, not AccessDenied. */
+export function createS3Artifacts(options: S3ArtifactsOptions): Artifacts {
+  const { client, bucket: Bucket } = options;
+  return {
+    async putAttempt(ref, files) {
+      const { logKey, outputKey } = attemptKeys(ref);
+      const puts = [
+        client.send(
+          new PutObjectCommand({
+            Bucket,
+            Key: logKey,
+            Body: files.log,
+            ContentType: 'text/plain; charset=utf-8',
+          }),
+        ),
+      ];
+      if (files.output !== undefined) {
+        const Body = JSON.stringify(files.output);
+        puts.push(
+          client.send(
+            new PutObjectCommand({ Bucket, Key: outputKey, Body, ContentType: 'application/json' }),
+          ),
+        );
+      }
+      await Promise.all(puts);
+      return files.output === undefined ? { logKey } : { logKey, outputKey };
+    },
+
+    async getLog(ref) {
+      try {
+        const res = await client.send(new GetObjectCommand({ Bucket, Key: attemptKeys(ref).logKey }));
+        return res.Body === undefined ? undefined : await res.Body.transformToString('utf-8');
+      } catch (error) {
+        if ((error as { name?: unknown }).name === 'NoSuchKey') return undefined;
+        throw error;
+      }
+    },
+  };
+}

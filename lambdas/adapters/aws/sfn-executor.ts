@@ -1,0 +1,133 @@
+/**
+ * The `stepfunctions` target: StartExecution named after the attempt (so a redelivered dispatch cannot start a
+ * second execution) and a `started` outcome; the end arrives as a "Step Functions Execution Status Change" event.
+ */
+import {
+  DescribeExecutionCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import type { Target } from '../../core/job/targets.js';
+import type { ExecutionContext, ExecutionOutcome, Executor } from '../../ports.js';
+import { aborted, attemptSignal, failed, whenAborted } from '../executors/outcome.js';
+import { sdkFailure } from './sdk-failure.js';
+import { sfnStatusOutcome } from './sfn-events.js';
+
+export { sfnStatusEventToCompletion } from './sfn-events.js';
+
+export type StepFunctionsTarget = Extract<Target, { type: 'stepfunctions' }>;
+
+export interface StepFunctionsExecutorOptions {
+  readonly client: SFNClient;
+}
+
+const NON_RETRYABLE = new Set([
+  'StateMachineDoesNotExist',
+  'StateMachineDeleting',
+  'InvalidArn',
+  'InvalidName',
+  'InvalidExecutionInput',
+  'ValidationException',
+  'AccessDeniedException',
+  'ExecutionDoesNotExist',
+]);
+
+const REFUSED = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\x7f-\x9f]/;
+
+/**
+ * `<runId>-<attempt>`, cut to the 80 characters Step Functions allows (keeping the attempt) with characters it
+ * refuses (whitespace, brackets, wildcards, `"#%\^|~`$&,;:/`) replaced.
+ */
+export function executionName(runId: string, attempt: number): string {
+  const suffix = `-${attempt}`;
+  const safe = [...runId].map((ch) => (ch.charCodeAt(0) < 0x20 || REFUSED.test(ch) ? '_' : ch)).join('');
+  return `${safe.slice(0, 80 - suffix.length)}${suffix}`;
+}
+
+/** `arn:…:stateMachine:<name>[:version]` + execution name → `arn:…:execution:<name>:<executionName>`. */
+export function executionArn(stateMachineArn: string, name: string): string {
+  const parts = stateMachineArn.split(':');
+  return [...parts.slice(0, 5), 'execution', parts[6], name].join(':');
+}
+
+const sameJson = (a: string | undefined, b: string): boolean => {
+  try {
+    return JSON.stringify(JSON.parse(a ?? 'null')) === JSON.stringify(JSON.parse(b));
+  } catch {
+    return a === b;
+  }
+};
+
+/** Creates the executor of `stepfunctions` targets. */
+export function createStepFunctionsExecutor(
+  options: StepFunctionsExecutorOptions,
+): Executor<StepFunctionsTarget> {
+  const { client } = options;
+
+  /** StartExecution refused a name in use: the same attempt again (same input) or a real conflict. */
+  const existing = async (
+    arn: string,
+    input: string,
+    signal: AbortSignal,
+    log: string,
+  ): Promise<ExecutionOutcome> => {
+    const found = await client.send(new DescribeExecutionCommand({ executionArn: arn }), {
+      abortSignal: signal,
+    });
+    if (!sameJson(found.input, input)) {
+      const message = `an execution named ${arn.split(':').at(-1)} already exists with a different input`;
+      return failed({ type: 'ExecutionAlreadyExists', message, retryable: false }, `${log}${message}\n`);
+    }
+    const note = `${log}execution ${arn} already exists for this attempt (${found.status})\n`;
+    // Already over: its status event may have come before the run knew the handle, so answer with the end now.
+    const ended = sfnStatusOutcome(found.status, found.output, found.error, found.cause, note);
+    return ended ?? { status: 'started', handle: arn, log: note };
+  };
+
+  const start = async (target: StepFunctionsTarget, ctx: ExecutionContext, signal: AbortSignal) => {
+    const name = executionName(ctx.runId, ctx.attempt);
+    const input = JSON.stringify(ctx.payload ?? {});
+    const log = `StartExecution ${target.stateMachineArn} name ${name}\n`;
+    try {
+      const res = await client.send(
+        new StartExecutionCommand({ stateMachineArn: target.stateMachineArn, name, input }),
+        { abortSignal: signal },
+      );
+      const handle = res.executionArn ?? executionArn(target.stateMachineArn, name);
+      return { status: 'started', handle, log: `${log}started ${handle}\n` } satisfies ExecutionOutcome;
+    } catch (error) {
+      if ((error as { name?: unknown }).name !== 'ExecutionAlreadyExists') throw error;
+      return existing(executionArn(target.stateMachineArn, name), input, signal, log);
+    }
+  };
+
+  return {
+    async execute(target, ctx) {
+      const attempt = attemptSignal(ctx);
+      const log = `StartExecution ${target.stateMachineArn}\n`;
+      try {
+        const started = start(target, ctx, attempt.signal);
+        started.catch(() => {});
+        const outcome = await Promise.race([started, whenAborted(attempt.signal).then(() => undefined)]);
+        return outcome ?? aborted(attempt.signal, log);
+      } catch (error) {
+        if (attempt.signal.aborted) return aborted(attempt.signal, log);
+        const failure = sdkFailure(error, NON_RETRYABLE);
+        return failed(failure, `${log}failed: ${failure.type}: ${failure.message}\n`);
+      } finally {
+        attempt.dispose();
+      }
+    },
+
+    async stop(handle, reason) {
+      await client.send(
+        new StopExecutionCommand({
+          executionArn: handle,
+          error: 'Kairos.Stopped',
+          cause: reason.slice(0, 32_768),
+        }),
+      );
+    },
+  };
+}
