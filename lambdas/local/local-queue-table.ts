@@ -1,0 +1,193 @@
+/**
+ * The table behind the local queue (local runtime only, so it is not one of the CDK's `TABLES`): its
+ * definition, its bootstrap on the embedded DynamoDB, the reads the queue makes and its claim.
+ */
+
+import { randomUUID } from 'node:crypto';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from '../adapters/aws/dynamo-support.js';
+import type { TableDefinition } from '../store/tables.js';
+import type { ReceivedMessage } from './local-queue-types.js';
+
+/** Shape of `TableDefinition` with this table's own id. */
+export type LocalTableDefinition = Omit<TableDefinition, 'id'> & { readonly id: 'LocalQueue' };
+
+/**
+ * Messages keyed by queue name + message id. The `byVisibleAt` index orders each queue by the instant its
+ * messages become visible, so a receive reads the visible ones first without scanning hidden ones.
+ */
+export const LOCAL_QUEUE_TABLE = {
+  id: 'LocalQueue',
+  partitionKey: { name: 'queue', type: 'S' },
+  sortKey: { name: 'id', type: 'S' },
+  globalIndexes: [
+    {
+      indexName: 'byVisibleAt',
+      partitionKey: { name: 'queue', type: 'S' },
+      sortKey: { name: 'visibleAtMs', type: 'N' },
+    },
+  ],
+} as const satisfies LocalTableDefinition;
+
+const INDEX = LOCAL_QUEUE_TABLE.globalIndexes[0].indexName;
+
+/** Creates the queue table `<prefix>-LocalQueue` unless it exists, waits until it is ACTIVE; returns its name. */
+export async function ensureLocalQueueTable(
+  client: DynamoDBClient | DynamoDBDocumentClient,
+  prefix: string,
+  options: { readonly timeoutMs?: number } = {},
+): Promise<string> {
+  // A document client passes control-plane commands through unchanged; only its typing is narrower.
+  const raw = client as unknown as DynamoDBClient;
+  const TableName = `${prefix}-${LOCAL_QUEUE_TABLE.id}`;
+  const { partitionKey, sortKey, globalIndexes } = LOCAL_QUEUE_TABLE;
+  try {
+    await raw.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [partitionKey, sortKey, globalIndexes[0].sortKey].map((k) => ({
+          AttributeName: k.name,
+          AttributeType: k.type,
+        })),
+        KeySchema: [
+          { AttributeName: partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: sortKey.name, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: globalIndexes.map((index) => ({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+            { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      }),
+    );
+  } catch (error) {
+    // Created by an earlier start (or a concurrent one): exactly what we wanted.
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (;;) {
+    const { Table } = await raw.send(new DescribeTableCommand({ TableName })).catch((error: unknown) => {
+      if (error instanceof ResourceNotFoundException) return { Table: undefined };
+      throw error;
+    });
+    const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
+    if (Table?.TableStatus === 'ACTIVE' && indexesActive) return TableName;
+    if (Date.now() > deadline) throw new Error(`Table ${TableName} is not ACTIVE in time.`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A message as stored. `claim` is the token of its latest receive. */
+export interface MessageItem {
+  readonly queue: string;
+  readonly id: string;
+  readonly body: string;
+  readonly receiveCount: number;
+  readonly visibleAtMs: number;
+  readonly claim?: string;
+}
+
+/** Pages of the messages of `queue` visible at `nowMs`, earliest visible first. */
+export async function* visibleMessages(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  queue: string,
+  nowMs: number,
+  pageSize: number,
+): AsyncGenerator<MessageItem[]> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: INDEX,
+        KeyConditionExpression: '#queue = :queue AND visibleAtMs <= :now',
+        ExpressionAttributeNames: { '#queue': 'queue' },
+        ExpressionAttributeValues: { ':queue': queue, ':now': nowMs },
+        Limit: pageSize,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    yield (page.Items ?? []) as MessageItem[];
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+}
+
+/** Every message of `queue`, in id order, claimed or not. */
+export async function allMessages(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  queue: string,
+): Promise<MessageItem[]> {
+  const items: MessageItem[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: '#queue = :queue',
+        ExpressionAttributeNames: { '#queue': 'queue' },
+        ExpressionAttributeValues: { ':queue': queue },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...((page.Items ?? []) as MessageItem[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
+}
+
+/**
+ * Claims one message if it is visible at `nowMs`: one conditional update hides it for `hideMs`, counts the
+ * receive and stores a fresh token (returned in the receipt). Undefined when another consumer was first.
+ */
+export async function claimMessage(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  key: { readonly queue: string; readonly id: string },
+  nowMs: number,
+  hideMs: number,
+): Promise<ReceivedMessage | undefined> {
+  const token = randomUUID();
+  try {
+    const { Attributes } = await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'SET #visible = :until, #claim = :token ADD #count :one',
+        // `attribute_exists`: an update must never resurrect a message deleted since the index was read.
+        ConditionExpression: 'attribute_exists(#id) AND #visible <= :now',
+        ExpressionAttributeNames: {
+          '#visible': 'visibleAtMs',
+          '#claim': 'claim',
+          '#count': 'receiveCount',
+          '#id': 'id',
+        },
+        ExpressionAttributeValues: { ':until': nowMs + hideMs, ':token': token, ':one': 1, ':now': nowMs },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const stored = Attributes as MessageItem;
+    return {
+      id: key.id,
+      body: stored.body,
+      receiveCount: stored.receiveCount,
+      receipt: `${key.id}.${token}`,
+    };
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return undefined;
+    throw error;
+  }
+}
