@@ -165,3 +165,22 @@ export interface TargetGuard {
   /** Problems with the target; `path` is its JSON path (`$.target`, `$.tasks[2].target`). */
   check(target: Target, path: string): Promise<FieldProblem[]>;
 }
+
+/**
+ * Concurrency slots of a job: a run holds one from its start until it is terminal. Claiming is one conditional
+ * write (so two dispatchers cannot both take the last slot); a run that already holds a slot re-claims it.
+ */
+export interface ConcurrencySlots {
+  /** Takes a slot for `runId` if fewer than `max` are held (or `runId` holds one already). */
+  claim(jobId: string, runId: string, max: number): Promise<boolean>;
+  release(jobId: string, runId: string): Promise<void>;
+  holders(jobId: string): Promise<string[]>;
+}
+
+/** In-process handles of attempts running here, so a timeout or cancel can abort them. */
+export interface ExecutionControl {
+  register(runId: string, controller: AbortController): void;
+  unregister(runId: string, controller: AbortController): void;
+  /** Aborts the attempt of `runId` running in this process, if any; returns whether one was found. */
+  abort(runId: string, reason: Error): boolean;
+}

@@ -4,10 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createDynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
 import { createDynamoRunStore } from '../adapters/aws/dynamo-run-store.js';
+import { allowListFromEnv, parseAllowList } from '../core/ssrf.js';
 import { createApiHandler } from '../handlers/http/app.js';
 import type { Clock } from '../ports.js';
-import { createJobService } from '../services/jobs/job-service.js';
+import { buildServices } from '../services/build-services.js';
 import { ensureTables, startEmbeddedDynamo } from './embedded-dynamo.js';
+import { createLocalEngine, type LocalEngine } from './engine.js';
 import { createApiServer } from './http-server.js';
 import { ensureCursorSecret } from './secret.js';
 import { ensureAdminToken, openTokenFile } from './tokens.js';
@@ -19,10 +21,16 @@ export interface LocalRuntimeOptions {
   readonly port: number;
   /** Clock the services use; tests may pass a travelling one. @default - the system clock */
   readonly clock?: Clock;
+  /** Hosts/CIDRs http targets may reach although private or loopback. @default - `KAIROS_HTTP_ALLOW` */
+  readonly httpAllowList?: readonly string[];
+  /** Run the execution engine (queue worker, watcher). @default true */
+  readonly execute?: boolean;
 }
 
 export interface LocalRuntime {
   readonly url: string;
+  /** The execution engine, for tests and tools (its queue holds the dead letters). */
+  readonly engine: LocalEngine;
   readonly home: string;
   /** The admin token created on first start or kept in `$KAIROS_HOME/token`, if any. */
   readonly adminToken: string | undefined;
@@ -39,20 +47,30 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const cursorSecret = ensureCursorSecret(home);
   const dynamo = await startEmbeddedDynamo({ path: join(home, 'dynamodb') });
   let server: Server | undefined;
+  let engine: LocalEngine;
   try {
-    const tables = await ensureTables(dynamo.client, TABLE_PREFIX);
+    const client = dynamo.client;
+    const tables = await ensureTables(client, TABLE_PREFIX);
     const clock = options.clock ?? { now: () => new Date() };
-    const handler = createApiHandler({
-      version: packageVersion(),
-      jobs: createJobService({
-        jobs: createDynamoJobStore({ client: dynamo.client, tableName: tables.Jobs, cursorSecret }),
-        runs: createDynamoRunStore({ client: dynamo.client, tableName: tables.Runs, cursorSecret }),
-        clock,
-        runtime: 'local',
-      }),
+    const allowList = options.httpAllowList
+      ? parseAllowList(options.httpAllowList)
+      : allowListFromEnv(process.env.KAIROS_HTTP_ALLOW);
+    const jobs = createDynamoJobStore({ client, tableName: tables.Jobs, cursorSecret });
+    const runs = createDynamoRunStore({ client, tableName: tables.Runs, cursorSecret });
+    engine = await createLocalEngine({
+      home,
+      client,
+      tables,
+      tablePrefix: TABLE_PREFIX,
+      clock,
+      allowList,
+      jobs,
+      runs,
     });
+    const handler = createApiHandler(buildServices(engine.deps, 'local', allowList, packageVersion()));
     server = createApiServer({ handler, tokens: openTokenFile(home) });
     await listen(server, options.port);
+    if (options.execute !== false) engine.start();
   } catch (error) {
     await dynamo.close();
     throw error;
@@ -65,12 +83,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     home,
     adminToken: admin.token,
     adminTokenCreated: admin.created,
+    engine,
     close: () =>
       (closing ??= (async () => {
         await new Promise<void>((done) => {
           running.close(() => done());
           running.closeAllConnections();
         });
+        await engine.stop();
         await dynamo.close();
       })()),
   };

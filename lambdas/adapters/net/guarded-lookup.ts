@@ -83,16 +83,11 @@ async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promi
   }
 }
 
-/** Why a lookup failed, for a message a user can act on (`ENOTFOUND`, a timeout…). */
-function lookupFailure(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
-}
-
 /**
  * The create-time `TargetGuard`: for `http` targets, resolves the URL's host (IP literals as they are, names
- * through the system resolver) and reports a problem at `<path>.url` for a blocked address or a host that does
- * not resolve. Other target types have nothing to check.
+ * through the system resolver) and reports a problem at `<path>.url` for a blocked address. A name that does not
+ * resolve here is accepted: it may resolve only where the dispatcher runs (a private hosted zone in its VPC), and
+ * every request is screened again at connect time. Other target types have nothing to check.
  */
 export function createHttpTargetGuard(options: HttpTargetGuardOptions): TargetGuard {
   const { allowList, resolve = systemResolve, resolveTimeoutMs = 5000 } = options;
@@ -107,12 +102,9 @@ export function createHttpTargetGuard(options: HttpTargetGuardOptions): TargetGu
       if (parseIp(host) !== undefined) {
         addresses = [host.replace(/^\[|\]$/g, '')];
       } else {
-        try {
-          addresses = await withTimeout(resolve(host), resolveTimeoutMs, `resolving ${host}`);
-        } catch (error) {
-          return problem(`host ${host} does not resolve (${lookupFailure(error)})`);
-        }
-        if (addresses.length === 0) return problem(`host ${host} does not resolve (no addresses)`);
+        addresses = await withTimeout(resolve(host), resolveTimeoutMs, `resolving ${host}`).catch(
+          (): readonly string[] => [], // not resolvable from here: left to the connect-time check
+        );
       }
       for (const address of addresses) {
         const verdict = screenAddress(host, address, allowList);

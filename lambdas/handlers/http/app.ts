@@ -4,16 +4,19 @@ import httpRouterHandler from '@middy/http-router';
 import type { Context } from 'aws-lambda';
 import { MethodNotAllowedError, NotFoundError } from '../../core/errors.js';
 import type { JobService } from '../../services/jobs/job-service.js';
+import type { RunService } from '../../services/runs/run-service.js';
 import { ROUTES } from '../routes.js';
 import { authorize } from './auth.js';
 import { jobRoutes, type RouteHandler } from './job-routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { problemJson } from './problem.js';
 import { json } from './response.js';
+import { runRoutes } from './run-routes.js';
 import type { ApiEvent, ApiResult } from './types.js';
 
 export interface ApiDependencies {
   readonly jobs: JobService;
+  readonly runs: RunService;
   readonly version: string;
 }
 
@@ -25,6 +28,7 @@ export function createApiHandler(deps: ApiDependencies) {
   let openApi: Record<string, unknown> | undefined;
   const handlers: Record<string, RouteHandler> = {
     ...jobRoutes(deps.jobs),
+    ...runRoutes(deps.runs),
     getHealth: async () => json(200, { status: 'ok', version: deps.version }),
     getOpenApi: async () => {
       openApi ??= buildOpenApiDocument(deps.version);

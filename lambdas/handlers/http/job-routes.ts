@@ -63,12 +63,14 @@ export function jobRoutes(jobs: JobService): Record<string, RouteHandler> {
       const ifMatch = ifMatchVersion(header(event, 'if-match'));
       return jobResponse(200, await jobs.update(pathParam(event, 'jobId'), readJsonBody(event), ifMatch));
     },
-    deleteJob: async (event) => {
+    deleteJob: async (event, principal) => {
       const query = queryOf(event);
       assertKnownParams(query, ['cancelRunning']);
-      // Validated now; cancelling active runs arrives with the execution engine, which owns runs.
-      booleanParam(query, 'cancelRunning');
-      return jobResponse(200, await jobs.remove(pathParam(event, 'jobId')));
+      const cancelRunning = booleanParam(query, 'cancelRunning');
+      return jobResponse(
+        200,
+        await jobs.remove(pathParam(event, 'jobId'), { cancelRunning, principal: principal!.id }),
+      );
     },
     pauseJob: async (event) => {
       assertKnownParams(queryOf(event), []);

@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  type FieldProblem,
   IllegalStateError,
   KairosError,
   NotFoundError,
@@ -8,18 +9,30 @@ import {
 } from '../../core/errors.js';
 import { idempotentJobId, jsonDigest, newJobId } from '../../core/ids.js';
 import type { JobRecord, JobStatus } from '../../core/job.js';
+import type { JobDefinition } from '../../core/job-schema.js';
 import type { RunRecord } from '../../core/run.js';
 import { nextFireTimes } from '../../core/schedule/index.js';
 import { type RuntimeKind, validateJobDefinition } from '../../core/validate-job.js';
-import type { Clock, JobStore, Page, RunStore } from '../../ports.js';
+import type { Clock, JobStore, Page, RunStore, TargetGuard } from '../../ports.js';
 import { type JobView, toJobView } from './job-view.js';
 import { applyJobPatch, patchChangesSchedule } from './patch.js';
+
+/** What happens around a job's life in the execution engine; absent, jobs are only stored. */
+export interface JobLifecycle {
+  /** Plans the next slot of the job's schedule after `now` (`stableAt` names the slot of an `immediate` job). */
+  planFirstSlot(job: JobRecord, now: Date, stableAt: string): Promise<void>;
+  /** Cancels the job's unfinished runs; returns how many. */
+  cancelActiveRuns(jobId: string, principal: string): Promise<number>;
+}
 
 export interface JobServiceDeps {
   readonly jobs: JobStore;
   readonly runs: RunStore;
   readonly clock: Clock;
   readonly runtime: RuntimeKind;
+  readonly lifecycle?: JobLifecycle;
+  /** Async checks of targets before saving (the SSRF guard). */
+  readonly targetGuard?: TargetGuard;
 }
 
 export interface CreateOptions {
@@ -45,7 +58,7 @@ const UNCONDITIONAL_UPDATE_ATTEMPTS = 5;
 
 /** Use cases of jobs: create, read, list, update, pause/resume, delete, status and preview. */
 export function createJobService(deps: JobServiceDeps) {
-  const { jobs, runs, clock, runtime } = deps;
+  const { jobs, runs, clock, runtime, lifecycle } = deps;
   const view = (job: JobRecord) => toJobView(job, clock.now());
 
   async function mustGet(jobId: string): Promise<JobRecord> {
@@ -57,6 +70,7 @@ export function createJobService(deps: JobServiceDeps) {
   async function create(body: unknown, options: CreateOptions): Promise<CreateResult> {
     const now = clock.now();
     const definition = validateJobDefinition(body, { runtime, now });
+    await checkTargets(definition);
     const requestHash = jsonDigest(body);
     const key = options.idempotencyKey;
     const jobId = key ? idempotentJobId(options.principal, key) : newJobId();
@@ -82,13 +96,27 @@ export function createJobService(deps: JobServiceDeps) {
       if (key && error instanceof ConflictError) return replay(await mustGet(jobId), requestHash);
       throw error;
     }
+    await lifecycle?.planFirstSlot(job, now, job.createdAt);
     return { job: view(job), replayed: false };
   }
 
-  function replay(earlier: JobRecord, requestHash: string): CreateResult {
+  async function checkTargets(definition: JobDefinition): Promise<void> {
+    if (!deps.targetGuard) return;
+    const guard = deps.targetGuard;
+    const checks: Promise<FieldProblem[]>[] = (definition.tasks ?? []).map((task, i) =>
+      guard.check(task.target, `$.tasks[${i}].target`),
+    );
+    if (definition.target) checks.push(guard.check(definition.target, '$.target'));
+    const problems = (await Promise.all(checks)).flat();
+    if (problems.length > 0) throw new ValidationError(problems, 'A target is not allowed.');
+  }
+
+  async function replay(earlier: JobRecord, requestHash: string): Promise<CreateResult> {
     if (earlier.requestHash !== requestHash) {
       throw new ConflictError('This Idempotency-Key was already used with a different request body.');
     }
+    // The first request may have saved the job and died before planning it; planning names the same slot again.
+    if (earlier.status === 'ACTIVE') await lifecycle?.planFirstSlot(earlier, clock.now(), earlier.createdAt);
     return { job: view(earlier), replayed: true };
   }
 
@@ -169,8 +197,18 @@ export function createJobService(deps: JobServiceDeps) {
       return { items: page.items.map(view), nextCursor: page.nextCursor };
     },
     pause: (jobId: string) => changeStatus(jobId, ['ACTIVE'], 'PAUSED'),
-    resume: (jobId: string) => changeStatus(jobId, ['PAUSED'], 'ACTIVE'),
-    remove: (jobId: string) => changeStatus(jobId, ['ACTIVE', 'PAUSED'], 'DELETED'),
+    resume: async (jobId: string) => {
+      const resumed = await changeStatus(jobId, ['PAUSED'], 'ACTIVE');
+      // A second timer chain may result; the two merge at their first common slot (see dispatch/fire.ts).
+      const job = await mustGet(jobId);
+      if (job.status === 'ACTIVE') await lifecycle?.planFirstSlot(job, clock.now(), job.createdAt);
+      return resumed;
+    },
+    remove: async (jobId: string, options: { cancelRunning: boolean; principal: string }) => {
+      const removed = await changeStatus(jobId, ['ACTIVE', 'PAUSED'], 'DELETED');
+      if (options.cancelRunning) await lifecycle?.cancelActiveRuns(jobId, options.principal);
+      return removed;
+    },
     status: async (jobId: string): Promise<{ jobId: string; latestRun: RunRecord | null }> => {
       await mustGet(jobId);
       return { jobId, latestRun: (await runs.latestForJob(jobId)) ?? null };

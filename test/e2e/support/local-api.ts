@@ -1,7 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalRuntime, startLocalRuntime } from '../../../lambdas/local/runtime.js';
+import {
+  type LocalRuntime,
+  type LocalRuntimeOptions,
+  startLocalRuntime,
+} from '../../../lambdas/local/runtime.js';
 import { createToken } from '../../../lambdas/local/tokens.js';
 
 export interface ApiResponse {
@@ -20,9 +24,9 @@ export interface RequestOptions {
 }
 
 /** A local runtime in a fresh temp home on a free port, with a token of each role and a small client. */
-export async function startTestApi() {
+export async function startTestApi(options: Partial<Omit<LocalRuntimeOptions, 'home' | 'port'>> = {}) {
   const home = mkdtempSync(join(tmpdir(), 'kairos-e2e-'));
-  const runtime: LocalRuntime = await startLocalRuntime({ home, port: 0 });
+  const runtime: LocalRuntime = await startLocalRuntime({ home, port: 0, ...options });
   const tokens = {
     admin: readFileSync(join(home, 'token'), 'utf8').trim(),
     operator: createToken(home, 'operator'),
@@ -79,3 +83,40 @@ export function jobBody(overrides: Record<string, unknown> = {}): Record<string,
     ...overrides,
   };
 }
+
+/** Polls a run until `done(run)` holds (default: a terminal status) or the time runs out. */
+export async function waitForRun(
+  api: TestApi,
+  runId: string,
+  done: (run: any) => boolean = (run) => TERMINAL.includes(run.status),
+  timeoutMs = 30_000,
+): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api.request('GET', `/v1/runs/${runId}`);
+    if (res.status === 200 && done(res.body)) return res.body;
+    if (Date.now() > deadline) throw new Error(`run ${runId} not done in time: ${res.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Polls a job's run history until it has `count` runs matching `done`. */
+export async function waitForRuns(
+  api: TestApi,
+  jobId: string,
+  count: number,
+  done: (run: any) => boolean = (run) => TERMINAL.includes(run.status),
+  timeoutMs = 30_000,
+): Promise<any[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api.request('GET', `/v1/jobs/${jobId}/runs?limit=100`);
+    const runs = res.status === 200 ? res.body.items.filter(done) : [];
+    if (runs.length >= count) return runs;
+    if (Date.now() > deadline)
+      throw new Error(`job ${jobId}: ${runs.length}/${count} runs done in time: ${res.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export const TERMINAL = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED', 'SKIPPED'];

@@ -1,0 +1,86 @@
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createAwsExecutors } from '../adapters/aws/aws-executors.js';
+import { createDocumentClient } from '../adapters/aws/dynamo-client.js';
+import { createDynamoConcurrencySlots } from '../adapters/aws/dynamo-concurrency-slots.js';
+import { createDynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
+import { createDynamoRunStore } from '../adapters/aws/dynamo-run-store.js';
+import { createDynamoTimerStore } from '../adapters/aws/dynamo-timer-store.js';
+import { createS3Artifacts } from '../adapters/aws/s3-artifacts.js';
+import { createSqsDeadLetters, createSqsDispatchQueue } from '../adapters/aws/sqs-dispatch-queue.js';
+import { type AwsConfig, readAwsConfig, requireEnv } from '../config.js';
+import { readTimerConfig } from '../config-queues.js';
+import { type AllowList, allowListFromEnv } from '../core/ssrf.js';
+import type { EngineDeps } from '../services/dispatch/deps.js';
+import { createExecutionControl } from '../services/execution-control.js';
+import { createTimers } from '../services/timers.js';
+
+export interface AwsEngine {
+  readonly deps: EngineDeps;
+  readonly config: AwsConfig;
+  readonly allowList: AllowList;
+}
+
+/** Comma list from the environment; empty or unset is an empty list. */
+function listEnv(env: NodeJS.ProcessEnv, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/**
+ * The execution engine on AWS adapters, built once per cold start by each Lambda entry point (API, dispatcher,
+ * completion) from the environment the stack sets. SDK clients are created here, once.
+ */
+export function buildAwsEngine(env: NodeJS.ProcessEnv = process.env): AwsEngine {
+  const config = readAwsConfig(env);
+  const timerConfig = readTimerConfig(env);
+  const client = createDocumentClient();
+  const sqs = new SQSClient({});
+  const clock = { now: () => new Date() };
+  const allowList = allowListFromEnv(env.KAIROS_HTTP_ALLOW);
+  const queue = createSqsDispatchQueue({ client: sqs, queueUrls: timerConfig.queueUrls });
+  const cluster = env.KAIROS_FARGATE_CLUSTER ?? '';
+  const deps: EngineDeps = {
+    jobs: createDynamoJobStore({ client, tableName: config.jobsTable, cursorSecret: config.cursorSecret }),
+    runs: createDynamoRunStore({ client, tableName: config.runsTable, cursorSecret: config.cursorSecret }),
+    timers: createTimers({
+      queue,
+      store: createDynamoTimerStore({ client, tableName: timerConfig.scheduleTable }),
+      clock,
+      shards: timerConfig.shards,
+    }),
+    slots: createDynamoConcurrencySlots({ client, tableName: config.jobsTable }),
+    executors: createAwsExecutors({
+      lambda: new LambdaClient({}),
+      ecs: new ECSClient({}),
+      sfn: new SFNClient({}),
+      fargate:
+        cluster === ''
+          ? undefined
+          : {
+              cluster,
+              subnets: listEnv(env, 'KAIROS_FARGATE_SUBNETS'),
+              securityGroups: listEnv(env, 'KAIROS_FARGATE_SECURITY_GROUPS'),
+            },
+      allowList,
+    }),
+    artifacts: createS3Artifacts({
+      client: new S3Client({}),
+      bucket: requireEnv(env, 'KAIROS_ARTIFACTS_BUCKET'),
+    }),
+    deadLetters: createSqsDeadLetters({
+      client: sqs,
+      queueUrl: requireEnv(env, 'KAIROS_FAILURES_QUEUE_URL'),
+    }),
+    control: createExecutionControl(),
+    clock,
+    random: Math.random,
+    runRetentionDays: Number(env.KAIROS_RUN_RETENTION_DAYS ?? 30),
+  };
+  return { deps, config, allowList };
+}

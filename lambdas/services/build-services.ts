@@ -1,0 +1,37 @@
+import { createHttpTargetGuard } from '../adapters/net/guarded-lookup.js';
+import type { AllowList } from '../core/ssrf.js';
+import type { RuntimeKind } from '../core/validate-job.js';
+import type { EngineDeps } from './dispatch/deps.js';
+import { planFirstSlot } from './dispatch/fire.js';
+import { createJobService, type JobService } from './jobs/job-service.js';
+import { createRunService, type RunService } from './runs/run-service.js';
+
+/** The API's services on an engine: jobs (planning their slots) and runs (trigger, cancel, retry, logs). */
+export function buildServices(
+  engine: EngineDeps,
+  runtime: RuntimeKind,
+  allowList: AllowList,
+  version: string,
+): { jobs: JobService; runs: RunService; version: string } {
+  const runs = createRunService({
+    jobs: engine.jobs,
+    runs: engine.runs,
+    timers: engine.timers,
+    artifacts: engine.artifacts,
+    clock: engine.clock,
+    engine,
+    runRetentionDays: engine.runRetentionDays,
+  });
+  const jobs = createJobService({
+    jobs: engine.jobs,
+    runs: engine.runs,
+    clock: engine.clock,
+    runtime,
+    targetGuard: createHttpTargetGuard({ allowList }),
+    lifecycle: {
+      planFirstSlot: (job, now, stableAt) => planFirstSlot(engine.timers, job, now, stableAt),
+      cancelActiveRuns: (jobId, principal) => runs.cancelActive(jobId, principal),
+    },
+  });
+  return { jobs, runs, version };
+}

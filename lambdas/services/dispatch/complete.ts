@@ -1,0 +1,115 @@
+import { IllegalStateError } from '../../core/errors.js';
+import { hasAttemptsLeft, isNonRetryable, resolveRetryPolicy, retryDelayMs } from '../../core/retry.js';
+import type { AttemptRecord, RunRecord } from '../../core/run.js';
+import { isTerminal, type RunStatus } from '../../core/run-states.js';
+import type { ExecutionOutcome } from '../../ports.js';
+import { type EngineDeps, logOf } from './deps.js';
+
+/** Replaces the record of `attempt` in the run's attempt list. */
+export function withAttempt(run: RunRecord, attempt: number, patch: Partial<AttemptRecord>): AttemptRecord[] {
+  return run.attempts.map((a) => (a.attempt === attempt ? { ...a, ...patch } : a));
+}
+
+/**
+ * Records the outcome of attempt `attempt` of a run: saves its log/output, then one conditional write from
+ * RUNNING at that attempt, so a report from an attempt that lost its claim (timed out, cancelled, taken over)
+ * is rejected. A failure with attempts left becomes RETRYING with the next attempt planned after the backoff.
+ */
+export async function completeAttempt(
+  deps: EngineDeps,
+  runId: string,
+  attempt: number,
+  reported: ExecutionOutcome,
+): Promise<RunRecord | undefined> {
+  let outcome = reported;
+  const log = logOf(deps);
+  const run = await deps.runs.get(runId);
+  if (!run || run.attempt !== attempt) return undefined;
+  const keys = await deps.artifacts.putAttempt(
+    { jobId: run.jobId, runId, attempt },
+    {
+      log: outcome.log,
+      output: outcome.status === 'started' ? undefined : outcome.output,
+    },
+  );
+  const now = deps.clock.now().toISOString();
+
+  if (outcome.status === 'started') {
+    return guarded(deps, run, attempt, 'RUNNING', {
+      handle: outcome.handle,
+      attempts: withAttempt(run, attempt, { handle: outcome.handle, logKey: keys.logKey }),
+    });
+  }
+  if (outcome.status === 'failed' && outcome.error.type === 'Cancelled') {
+    if (run.status === 'CANCELLED') {
+      // The cancel already ended the run; keep this attempt's log and end time on it.
+      const attempts = withAttempt(run, attempt, { status: 'CANCELLED', endedAt: now, ...keys });
+      return guarded(deps, run, attempt, 'CANCELLED', { attempts }, ['CANCELLED']);
+    }
+    // Aborted without a cancel (e.g. the runtime shutting down): an interrupted attempt, retried per policy.
+    outcome = { ...outcome, error: { type: 'Interrupted', message: outcome.error.message, retryable: true } };
+  }
+
+  const job = await deps.jobs.get(run.jobId);
+  const policy = resolveRetryPolicy(job?.definition.retry);
+  const timedOut = outcome.status === 'failed' && outcome.error.type === 'Timeout';
+  const attemptStatus: RunStatus =
+    outcome.status === 'succeeded' ? 'SUCCEEDED' : timedOut ? 'TIMED_OUT' : 'FAILED';
+  const error = outcome.status === 'failed' ? outcome.error : undefined;
+  const retry =
+    error !== undefined &&
+    error.retryable !== false &&
+    !isNonRetryable(policy, error.type) &&
+    hasAttemptsLeft({ ...policy, maxAttempts: run.maxAttempts }, attempt);
+  const status: RunStatus = retry ? 'RETRYING' : attemptStatus;
+  const attempts = withAttempt(run, attempt, {
+    status: attemptStatus,
+    endedAt: now,
+    ...(error ? { error } : {}),
+    ...keys,
+  });
+  const done = await guarded(deps, run, attempt, status, {
+    attempts,
+    error,
+    leaseUntil: undefined,
+    handle: undefined,
+    ...(isTerminal(status) ? { endedAt: now } : {}),
+  });
+  if (!done) return undefined;
+  if (retry) {
+    const delay = retryDelayMs({ ...policy, maxAttempts: run.maxAttempts }, attempt, deps.random);
+    const when = new Date(deps.clock.now().getTime() + delay);
+    await deps.timers.fireAt(when, { kind: 'start', runId, attempt: attempt + 1 }, run.lane ?? 'normal');
+    log({ level: 'INFO', message: 'attempt failed; retrying', runId, attempt, delayMs: delay, error });
+    return done;
+  }
+  await deps.slots.release(run.jobId, runId);
+  if (status !== 'SUCCEEDED') {
+    await deps.deadLetters.record({
+      reason: `run ${status} after ${attempt} attempt(s)`,
+      runId,
+      jobId: run.jobId,
+      body: { error },
+    });
+  }
+  log({ level: 'INFO', message: `run ${status}`, runId, jobId: run.jobId, attempt });
+  return done;
+}
+
+/** The conditional write; a lost race (stale report) is logged and answered with undefined. */
+async function guarded(
+  deps: EngineDeps,
+  run: RunRecord,
+  attempt: number,
+  to: RunStatus,
+  set: Partial<RunRecord>,
+  from: RunStatus[] = ['RUNNING'],
+): Promise<RunRecord | undefined> {
+  try {
+    return await deps.runs.transition({ runId: run.runId, from, to, expectedAttempt: attempt, set });
+  } catch (error) {
+    if (!(error instanceof IllegalStateError)) throw error;
+    logOf(deps)({ level: 'WARN', message: 'stale attempt report rejected', runId: run.runId, attempt, to });
+    return undefined;
+  }
+}

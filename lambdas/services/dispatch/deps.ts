@@ -1,0 +1,37 @@
+import type { RandomSource } from '../../core/retry.js';
+import type {
+  Artifacts,
+  Clock,
+  ConcurrencySlots,
+  DeadLetters,
+  ExecutionControl,
+  Executors,
+  JobStore,
+  RunStore,
+  Timers,
+} from '../../ports.js';
+
+/** Everything the execution engine's services need, passed in by the handler or the local runtime. */
+export interface EngineDeps {
+  readonly jobs: JobStore;
+  readonly runs: RunStore;
+  readonly timers: Timers;
+  readonly slots: ConcurrencySlots;
+  readonly executors: Executors;
+  readonly artifacts: Artifacts;
+  readonly deadLetters: DeadLetters;
+  readonly control: ExecutionControl;
+  readonly clock: Clock;
+  /** Jitter source for retry delays. */
+  readonly random: RandomSource;
+  /** Days a run is kept before DynamoDB TTL removes it. @default 30 */
+  readonly runRetentionDays?: number;
+  /** Structured log line sink. @default console.log of JSON */
+  readonly log?: (entry: Record<string, unknown>) => void;
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 3600;
+
+export function logOf(deps: EngineDeps): (entry: Record<string, unknown>) => void {
+  return deps.log ?? ((entry) => console.log(JSON.stringify(entry)));
+}

@@ -1,0 +1,110 @@
+import { AlreadyExistsError } from '../../core/errors.js';
+import type { JobRecord } from '../../core/job.js';
+import type { Lane } from '../../core/messages.js';
+import { slotRunId } from '../../core/run-id.js';
+import { nextFireTimes } from '../../core/schedule/index.js';
+import type { Timers } from '../../ports.js';
+import { type EngineDeps, logOf } from './deps.js';
+import { buildRun } from './run-factory.js';
+
+/** Whether `scheduledFor` is a slot of the job's current schedule (a timer planned before an update is not). */
+export function isSlotOf(job: JobRecord, scheduledFor: string): boolean {
+  const schedule = job.definition.schedule;
+  const at = Date.parse(scheduledFor);
+  if (schedule.type === 'immediate') return true;
+  if (schedule.type === 'at') return Date.parse(schedule.at) === at;
+  const [next] = nextFireTimes(schedule, {
+    after: new Date(at - 1),
+    count: 1,
+    anchor: new Date(job.createdAt),
+  });
+  return next?.getTime() === at;
+}
+
+export function laneOf(job: JobRecord): Lane {
+  return job.definition.priority ?? 'normal';
+}
+
+/**
+ * Plans the job's first slot after `now` (on create, update of the schedule, resume). For `immediate` the slot
+ * is `stableAt` (the creation or update time), so planning twice names the same run.
+ */
+export async function planFirstSlot(
+  timers: Timers,
+  job: JobRecord,
+  now: Date,
+  stableAt: string,
+): Promise<void> {
+  const schedule = job.definition.schedule;
+  const lane = laneOf(job);
+  if (schedule.type === 'immediate') {
+    await timers.fireAt(now, { kind: 'fire', jobId: job.jobId, scheduledFor: stableAt }, lane);
+    return;
+  }
+  const [first] = nextFireTimes(schedule, {
+    after: new Date(now.getTime() - 1),
+    count: 1,
+    anchor: new Date(job.createdAt),
+  });
+  if (first)
+    await timers.fireAt(first, { kind: 'fire', jobId: job.jobId, scheduledFor: first.toISOString() }, lane);
+}
+
+/**
+ * A slot is due: create its run (the id is derived from the slot, so duplicates of this message, or a second
+ * timer chain after a resume, create nothing) and, only when this call created it, plan the next slot: duplicate
+ * chains therefore merge instead of multiplying. Returns the run id to start, if the run should start.
+ */
+export async function handleFire(
+  deps: EngineDeps,
+  jobId: string,
+  scheduledFor: string,
+): Promise<string | undefined> {
+  const log = logOf(deps);
+  const job = await deps.jobs.get(jobId);
+  if (!job || job.status === 'DELETED') {
+    log({ level: 'INFO', message: 'slot dropped: job gone', jobId, scheduledFor });
+    return undefined;
+  }
+  if (!isSlotOf(job, scheduledFor)) {
+    log({ level: 'INFO', message: 'slot dropped: not in the current schedule', jobId, scheduledFor });
+    return undefined;
+  }
+  const paused = job.status === 'PAUSED';
+  const runId = slotRunId(jobId, scheduledFor);
+  const run = buildRun(
+    job,
+    {
+      runId,
+      scheduledFor,
+      trigger: 'schedule',
+      status: paused ? 'SKIPPED' : 'QUEUED',
+      reason: paused ? 'paused' : undefined,
+    },
+    deps.clock.now(),
+    deps.runRetentionDays ?? 30,
+  );
+  try {
+    await deps.runs.create(run);
+    await planNextSlot(deps, job, scheduledFor);
+  } catch (error) {
+    if (!(error instanceof AlreadyExistsError)) throw error;
+  }
+  return paused ? undefined : runId;
+}
+
+async function planNextSlot(deps: EngineDeps, job: JobRecord, scheduledFor: string): Promise<void> {
+  const schedule = job.definition.schedule;
+  if (schedule.type !== 'cron' && schedule.type !== 'rate') return;
+  const [next] = nextFireTimes(schedule, {
+    after: new Date(scheduledFor),
+    count: 1,
+    anchor: new Date(job.createdAt),
+  });
+  if (!next) return;
+  await deps.timers.fireAt(
+    next,
+    { kind: 'fire', jobId: job.jobId, scheduledFor: next.toISOString() },
+    laneOf(job),
+  );
+}

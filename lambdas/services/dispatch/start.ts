@@ -1,0 +1,161 @@
+import { IllegalStateError } from '../../core/errors.js';
+import type { RunRecord } from '../../core/run.js';
+import type { RunStatus } from '../../core/run-states.js';
+import { CancelAbort } from '../execution-control.js';
+import { completeAttempt } from './complete.js';
+import { DEFAULT_TIMEOUT_SECONDS, type EngineDeps, logOf } from './deps.js';
+import { executeAttempt, LEASE_MS } from './execute.js';
+import { claimSlot, concurrencyOf } from './slots.js';
+
+const STARTABLE: RunStatus[] = ['SCHEDULED', 'QUEUED', 'RETRYING'];
+/** Grace after the deadline before the timeout timer acts, so the dispatcher's own timeout wins normally. */
+const TIMEOUT_GRACE_MS = 5_000;
+/** How long a `buffer_one` run waits before asking for a slot again. */
+const BUFFER_RECHECK_MS = 2_000;
+
+/**
+ * Starts attempt `attempt` of a run: one conditional write claims it (so a duplicate message starts nothing),
+ * after the job's overlap policy and concurrency slots allow it; then executes and records the outcome.
+ */
+export async function handleStart(deps: EngineDeps, runId: string, attempt: number): Promise<void> {
+  const log = logOf(deps);
+  const run = await deps.runs.get(runId);
+  if (!run) return log({ level: 'WARN', message: 'start for an unknown run', runId });
+  const leaseExpired = !run.handle && (run.leaseUntil ?? 0) < deps.clock.now().getTime();
+  if (run.status === 'RUNNING' && run.attempt === attempt && leaseExpired) {
+    // The dispatcher running this attempt died (its lease ran out): fail the attempt so the policy retries it.
+    await completeAttempt(deps, runId, attempt, {
+      status: 'failed',
+      error: {
+        type: 'LeaseExpired',
+        message: 'the dispatcher running this attempt stopped',
+        retryable: true,
+      },
+      log: 'Kairos: the dispatcher running this attempt stopped before it reported a result.\n',
+    });
+    return;
+  }
+  if (!STARTABLE.includes(run.status) || run.attempt !== attempt - 1) {
+    return log({
+      level: 'INFO',
+      message: 'duplicate or stale start ignored',
+      runId,
+      attempt,
+      status: run.status,
+    });
+  }
+  const job = await deps.jobs.get(run.jobId);
+  if (!job || job.status === 'DELETED') return end(deps, run, 'CANCELLED', 'job deleted');
+  if (job.status === 'PAUSED' && run.trigger === 'schedule' && attempt === 1)
+    return end(deps, run, 'SKIPPED', 'paused');
+
+  const policy = concurrencyOf(job);
+  if (policy.overlap !== 'allow' && !(await claimSlot(deps, job.jobId, runId, policy.max))) {
+    if (policy.overlap === 'skip') return end(deps, run, 'SKIPPED', 'overlap');
+    if (policy.overlap === 'cancel_previous') {
+      for (const holder of await deps.slots.holders(job.jobId))
+        await cancelRun(deps, holder, `superseded by ${runId}`);
+    } else if (await anotherRunBuffered(deps, run)) {
+      return end(deps, run, 'SKIPPED', 'overlap');
+    } else if (run.reason !== 'buffered') {
+      await deps.runs.transition({
+        runId,
+        from: [run.status],
+        to: run.status,
+        expectedAttempt: run.attempt,
+        set: { reason: 'buffered' },
+      });
+    }
+    const when = new Date(deps.clock.now().getTime() + BUFFER_RECHECK_MS);
+    return deps.timers.fireAt(when, { kind: 'start', runId, attempt }, run.lane ?? 'normal');
+  }
+
+  const now = deps.clock.now();
+  let claimed: RunRecord;
+  try {
+    claimed = await deps.runs.transition({
+      runId,
+      from: STARTABLE,
+      to: 'RUNNING',
+      expectedAttempt: attempt - 1,
+      set: {
+        attempt,
+        startedAt: run.startedAt ?? now.toISOString(),
+        leaseUntil: now.getTime() + LEASE_MS,
+        reason: undefined,
+        attempts: [...run.attempts, { attempt, status: 'RUNNING', startedAt: now.toISOString() }],
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof IllegalStateError)) throw error;
+    const current = await deps.runs.get(runId);
+    if (current?.status !== 'RUNNING') await deps.slots.release(job.jobId, runId);
+    return log({ level: 'INFO', message: 'run claimed elsewhere', runId, attempt });
+  }
+  const timeoutMs = (job.definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  await deps.timers.fireAt(
+    new Date(now.getTime() + timeoutMs + TIMEOUT_GRACE_MS),
+    { kind: 'timeout', runId, attempt },
+    run.lane ?? 'normal',
+  );
+  log({
+    level: 'INFO',
+    message: 'attempt started',
+    runId,
+    jobId: job.jobId,
+    attempt,
+    lateMs: now.getTime() - Date.parse(run.scheduledFor),
+  });
+  const outcome = await executeAttempt(deps, job, claimed);
+  await completeAttempt(deps, runId, attempt, outcome);
+}
+
+/** Moves a not-yet-started run to a final status with its reason. */
+async function end(
+  deps: EngineDeps,
+  run: RunRecord,
+  to: 'SKIPPED' | 'CANCELLED',
+  reason: string,
+): Promise<void> {
+  try {
+    await deps.runs.transition({
+      runId: run.runId,
+      from: STARTABLE,
+      to,
+      expectedAttempt: run.attempt,
+      set: { reason, endedAt: deps.clock.now().toISOString() },
+    });
+  } catch (error) {
+    if (!(error instanceof IllegalStateError)) throw error;
+  }
+  await deps.slots.release(run.jobId, run.runId);
+}
+
+async function anotherRunBuffered(deps: EngineDeps, run: RunRecord): Promise<boolean> {
+  const page = await deps.runs.listByJob({ jobId: run.jobId, statuses: ['QUEUED', 'RETRYING'], limit: 20 });
+  return page.items.some((r) => r.runId !== run.runId && r.reason === 'buffered');
+}
+
+/**
+ * Cancels a run that has not finished: one conditional write to CANCELLED, then stop whatever runs it
+ * (the attempt in this process, or the async execution by its handle). Returns the cancelled run.
+ */
+export async function cancelRun(deps: EngineDeps, runId: string, reason: string): Promise<RunRecord> {
+  const run = await deps.runs.get(runId);
+  if (!run) throw new IllegalStateError(`Run '${runId}' does not exist.`);
+  const cancelled = await deps.runs.transition({
+    runId,
+    from: ['SCHEDULED', 'QUEUED', 'RETRYING', 'RUNNING'],
+    to: 'CANCELLED',
+    set: { reason, endedAt: deps.clock.now().toISOString(), leaseUntil: undefined },
+  });
+  if (run.status === 'RUNNING') {
+    const stoppedHere = deps.control.abort(runId, new CancelAbort(reason));
+    const job = stoppedHere ? undefined : await deps.jobs.get(run.jobId);
+    const type = job?.definition.target?.type;
+    const executor = type ? deps.executors[type] : undefined;
+    if (run.handle && executor?.stop) await executor.stop(run.handle, reason);
+  }
+  await deps.slots.release(run.jobId, runId);
+  return cancelled;
+}
