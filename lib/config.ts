@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { FARGATE_SCHEMA, HTTP_ALLOW_ENTRY, listOf, TARGET_ARN } from './config-schemas.js';
 
 /** The deployment settings of one Kairos stage, read from CDK context (`cdk.json` or `-c key=value`). */
 export interface KairosConfig {
@@ -13,7 +14,47 @@ export interface KairosConfig {
   readonly removalPolicy: 'retain' | 'destroy';
   /** Minimum level the Lambda functions log at. @default 'INFO' */
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
+   * ARN patterns (IAM `*` wildcards) of the Lambda functions, state machines and ECS task definitions (with a
+   * revision or a trailing `*`) that jobs may target; the dispatcher's role allows exactly these. `${AWS::Partition}`,
+   * `${AWS::Region}` and `${AWS::AccountId}` stand for the stack's own (CloudFormation `Fn::Sub`).
+   * @default - same account and region, names starting with `kairos-` (see {@link DEFAULT_TARGET_ARNS})
+   */
+  readonly allowedTargetArns: readonly string[];
+  /**
+   * CIDRs, IP addresses, hostnames and `*.domain` suffixes that `http` targets may reach although they resolve to
+   * private, loopback or link-local addresses (`KAIROS_HTTP_ALLOW`).
+   * @default [] - nothing private is reachable
+   */
+  readonly httpAllowList: readonly string[];
+  /** Where `fargate` targets run. @default - absent: no ECS permissions, `fargate` targets fail to start */
+  readonly fargate: FargateConfig | undefined;
 }
+
+/** The ECS cluster and network of `fargate` targets (context `kairos:fargate`). */
+export interface FargateConfig {
+  /** Cluster name (in the stack's account and region) or ARN. */
+  readonly cluster: string;
+  /** Subnets of the tasks' network interfaces (at least one). */
+  readonly subnets: readonly string[];
+  /** Security groups of the tasks. @default [] - the VPC's default group */
+  readonly securityGroups: readonly string[];
+  /** Whether tasks get a public IP (public subnets without a NAT gateway need one). @default false */
+  readonly assignPublicIp: boolean;
+  /**
+   * ARN patterns of the task and execution roles the task definitions use: the only roles the dispatcher may
+   * pass, and only to `ecs-tasks.amazonaws.com`.
+   * @default - same-account roles whose names start with `kairos-`
+   */
+  readonly taskRoleArns: readonly string[];
+}
+
+/** Same-account, same-region targets named `kairos-*` (case-sensitive: Kairos' own `Kairos-<stage>-…` never match). */
+export const DEFAULT_TARGET_ARNS: readonly string[] = [
+  `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:kairos-*`,
+  `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:kairos-*`,
+  `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task-definition/kairos-*`,
+];
 
 /** `-c key=42` arrives as the string "42"; accept whole-number strings as numbers, reject anything else. */
 const integer = (min: number, max?: number) =>
@@ -48,11 +89,40 @@ const SETTINGS: { readonly [K in keyof KairosConfig]: Setting<KairosConfig[K]> }
     fallback: 'INFO',
     allowed: '"DEBUG", "INFO", "WARN" or "ERROR"',
   },
+  allowedTargetArns: {
+    schema: listOf(
+      z.string().max(2048).regex(TARGET_ARN, 'not a function, state machine or task definition pattern'),
+    ),
+    fallback: DEFAULT_TARGET_ARNS,
+    allowed:
+      'a list of ARN patterns (`*` wildcards; AWS::Partition, AWS::Region and AWS::AccountId placeholders as in ' +
+      'Fn::Sub) of Lambda functions (arn:aws:lambda:<region>:<account>:function:<name>), state machines ' +
+      '(…:states:…:stateMachine:<name>) or ECS task definitions with a revision or a trailing * ' +
+      '(…:ecs:…:task-definition/<family>:<revision>)',
+  },
+  httpAllowList: {
+    schema: listOf(
+      z.string().max(255).regex(HTTP_ALLOW_ENTRY, 'not a CIDR, IP address, hostname or *.domain'),
+    ),
+    fallback: [],
+    allowed: 'a list of CIDRs (10.0.0.0/8), IP addresses, hostnames or *.domain suffixes',
+  },
+  fargate: {
+    schema: FARGATE_SCHEMA,
+    fallback: undefined,
+    allowed:
+      '{ "cluster": <name or ARN>, "subnets": ["subnet-…", …], "securityGroups"?: ["sg-…"], ' +
+      '"assignPublicIp"?: boolean, "taskRoleArns"?: [<IAM role ARN patterns>] }',
+  },
 };
 
 /** The CDK context key of a setting, e.g. `kairos:scheduleShards`. */
 export function contextKey(name: keyof KairosConfig): string {
   return `kairos:${name}`;
+}
+
+function problems(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((issue) => `${issue.path.join('.') || '(value)'}: ${issue.message}`).join('; ');
 }
 
 function readSetting<K extends keyof KairosConfig>(node: Node, name: K): KairosConfig[K] {
@@ -64,7 +134,7 @@ function readSetting<K extends keyof KairosConfig>(node: Node, name: K): KairosC
   if (!parsed.success) {
     throw new Error(
       `Invalid CDK context value for '${key}': got ${JSON.stringify(raw)}; allowed: ${setting.allowed} ` +
-        `(default ${JSON.stringify(setting.fallback)})`,
+        `(default ${setting.fallback === undefined ? 'none' : JSON.stringify(setting.fallback)}); problems: ${problems(parsed.error.issues)}`,
       { cause: { key, issues: parsed.error.issues } },
     );
   }
@@ -82,5 +152,8 @@ export function readConfig(node: Node): KairosConfig {
     runRetentionDays: readSetting(node, 'runRetentionDays'),
     removalPolicy: readSetting(node, 'removalPolicy'),
     logLevel: readSetting(node, 'logLevel'),
+    allowedTargetArns: readSetting(node, 'allowedTargetArns'),
+    httpAllowList: readSetting(node, 'httpAllowList'),
+    fargate: readSetting(node, 'fargate'),
   };
 }

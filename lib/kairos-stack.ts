@@ -1,11 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { KairosConfig } from './config.js';
 import { KairosApi } from './constructs/api.js';
+import { KairosArtifacts } from './constructs/artifacts.js';
+import { KairosCompletion } from './constructs/completion.js';
+import { DISPATCHER_TIMEOUT, KairosDispatcher, VISIBILITY_TIMEOUT_FACTOR } from './constructs/dispatcher.js';
 import { repoPath } from './constructs/kairos-function.js';
+import { KairosQueues } from './constructs/queues.js';
 import { KairosTables } from './constructs/tables.js';
+import { TargetAccess } from './constructs/target-access.js';
+import { KairosWatcher } from './constructs/watcher.js';
 
 /** Properties of {@link KairosStack}. */
 export interface KairosStackProps extends StackProps {
@@ -23,26 +29,115 @@ function packageVersion(): string {
 export class KairosStack extends Stack {
   /** The Jobs, Runs and Schedule tables and their key. */
   public readonly tables: KairosTables;
+  /** The dispatch lanes, their dead-letter queue and the failures queue. */
+  public readonly queues: KairosQueues;
+  /** The bucket of run logs and outputs. */
+  public readonly artifacts: KairosArtifacts;
   /** The REST API and its function. */
   public readonly api: KairosApi;
+  /** The consumer of the lanes, which starts runs. */
+  public readonly dispatcher: KairosDispatcher;
+  /** The minute tick moving due timers to the lanes. */
+  public readonly watcher: KairosWatcher;
+  /** The recorder of Fargate and Step Functions outcomes. */
+  public readonly completion: KairosCompletion;
 
   constructor(scope: Construct, id: string, props: KairosStackProps) {
     super(scope, id, props);
     const { config } = props;
     const removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const logRetention = logs.RetentionDays.ONE_MONTH;
 
     this.tables = new KairosTables(this, 'Tables', { removalPolicy });
+    const { key } = this.tables;
+    this.queues = new KairosQueues(this, 'Queues', {
+      key,
+      visibilityTimeout: Duration.seconds(DISPATCHER_TIMEOUT.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
+      removalPolicy,
+    });
+    this.artifacts = new KairosArtifacts(this, 'Artifacts', {
+      key,
+      runRetentionDays: config.runRetentionDays,
+      removalPolicy,
+    });
+    const targets = new TargetAccess({
+      allowedTargetArns: config.allowedTargetArns,
+      fargateCluster: config.fargate?.cluster,
+      taskRoleArns: config.fargate?.taskRoleArns,
+    });
+
+    const common = {
+      KAIROS_RUNTIME: 'aws',
+      KAIROS_STAGE: config.stage,
+      KAIROS_SCHEDULE_SHARDS: String(config.scheduleShards),
+      KAIROS_RUN_RETENTION_DAYS: String(config.runRetentionDays),
+      KAIROS_LOG_LEVEL: config.logLevel,
+      KAIROS_VERSION: packageVersion(),
+    };
+    // What every function that starts, stops or inspects runs needs to know (comma lists; empty when unset).
+    const engine = {
+      ...common,
+      ...this.queues.queueUrlEnv(),
+      KAIROS_ARTIFACTS_BUCKET: this.artifacts.bucket.bucketName,
+      KAIROS_HTTP_ALLOW: config.httpAllowList.join(','),
+      KAIROS_FARGATE_CLUSTER: targets.clusterArn ?? '',
+      KAIROS_FARGATE_SUBNETS: (config.fargate?.subnets ?? []).join(','),
+      KAIROS_FARGATE_SECURITY_GROUPS: (config.fargate?.securityGroups ?? []).join(','),
+      KAIROS_FARGATE_ASSIGN_PUBLIC_IP: String(config.fargate?.assignPublicIp ?? false),
+    };
+
     this.api = new KairosApi(this, 'Api', {
       stage: config.stage,
       tables: this.tables,
       removalPolicy,
-      logRetention: logs.RetentionDays.ONE_MONTH,
+      logRetention,
+      environment: engine,
+    });
+    // Manual runs and cancels go through the lanes, the logs route reads artifacts, cancel stops executions/tasks.
+    this.queues.grantSend(this.api.handler);
+    this.artifacts.grantRead(this.api.handler);
+    targets.grantStop(this.api.handler);
+
+    const tableNames = {
+      KAIROS_JOBS_TABLE: this.tables.jobs.tableName,
+      KAIROS_RUNS_TABLE: this.tables.runs.tableName,
+      KAIROS_SCHEDULE_TABLE: this.tables.schedule.tableName,
+    };
+    const environment = {
+      ...engine,
+      ...tableNames,
+      // The API's secret (CloudFormation dynamic reference), so every function signs and reads the same cursors.
+      KAIROS_CURSOR_SECRET: this.api.cursorSecret.secretValue.unsafeUnwrap(),
+    };
+    const functionProps = {
+      stage: config.stage,
+      tables: this.tables,
+      queues: this.queues,
+      removalPolicy,
+      logRetention,
+    };
+    this.dispatcher = new KairosDispatcher(this, 'Dispatcher', {
+      ...functionProps,
+      artifacts: this.artifacts,
+      targets,
+      environment,
+    });
+    this.watcher = new KairosWatcher(this, 'Watcher', {
+      ...functionProps,
+      // Timers only: the Schedule table, its shards and the lanes.
       environment: {
-        KAIROS_SCHEDULE_SHARDS: String(config.scheduleShards),
-        KAIROS_RUN_RETENTION_DAYS: String(config.runRetentionDays),
-        KAIROS_LOG_LEVEL: config.logLevel,
-        KAIROS_VERSION: packageVersion(),
+        ...common,
+        KAIROS_SCHEDULE_TABLE: this.tables.schedule.tableName,
+        KAIROS_QUEUE_URL_HIGH: this.queues.lanes.high.queueUrl,
+        KAIROS_QUEUE_URL_NORMAL: this.queues.lanes.normal.queueUrl,
+        KAIROS_QUEUE_URL_LOW: this.queues.lanes.low.queueUrl,
       },
+    });
+    this.completion = new KairosCompletion(this, 'Completion', {
+      ...functionProps,
+      artifacts: this.artifacts,
+      environment,
+      fargateClusterArn: targets.clusterArn,
     });
   }
 }

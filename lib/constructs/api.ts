@@ -96,10 +96,11 @@ export class KairosApi extends Construct {
         KAIROS_CURSOR_SECRET: cursorSecret.secretValue.unsafeUnwrap(),
       },
     });
-    // Jobs: full CRUD; Runs: status reads and manual-run writes; Schedule: only timers written for future jobs.
+    // Jobs: full CRUD; Runs: status reads and manual-run writes; Schedule: timers of future jobs, read back and
+    // removed again when a job is rescheduled or cancelled.
     tables.grantReadWriteData(this.handler, 'Jobs');
     tables.grantReadWriteData(this.handler, 'Runs');
-    tables.grantWriteData(this.handler, 'Schedule');
+    tables.grantReadWriteData(this.handler, 'Schedule');
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy });
     this.restApi = new apigw.RestApi(this, 'RestApi', {

@@ -114,7 +114,7 @@ describe('KairosApi function', () => {
     );
   });
 
-  it('may use only DynamoDB item actions on the table ARNs, the key via DynamoDB, its logs and X-Ray', () => {
+  it('may use only table items, the lanes, run artifacts, run stops, the key via services, its logs and X-Ray', () => {
     const policies = Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).filter((p) =>
       JSON.stringify(p.Properties?.Roles).includes('ApiHandlerRole'),
     );
@@ -133,7 +133,13 @@ describe('KairosApi function', () => {
         expect(resources).toMatch(/^(\[)?\{"Fn::GetAtt":\["Tables(Jobs|Runs|Schedule)/);
       if (service === 'kms') expect(resources).toMatch(/^\{"Fn::GetAtt":\["TablesKey\w+","Arn"\]\}$/);
       if (service === 'logs') expect(resources).toMatch(/ApiHandlerLogGroup/);
-      expect(['dynamodb', 'kms', 'logs', 'xray']).toContain(service);
+      // Manual runs and cancels are sent to the lanes; the logs route reads artifacts; cancel stops executions.
+      if (service === 'sqs') expect(actions).toEqual(['sqs:SendMessage']);
+      if (service === 's3') expect(resources).toMatch(/ArtifactsBucket/);
+      if (service === 's3')
+        expect(actions.filter((a) => a !== 's3:GetObject' && a !== 's3:ListBucket')).toEqual([]);
+      if (service === 'states') expect(actions).toEqual(['states:StopExecution']);
+      expect(['dynamodb', 'kms', 'logs', 'xray', 'sqs', 's3', 'states']).toContain(service);
       expect(actions.filter((a) => a.endsWith('*') || a === 'dynamodb:Scan')).toEqual([]);
     }
   });

@@ -1,7 +1,15 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '../../lib/config.js';
+import { DEFAULT_TARGET_ARNS, readConfig } from '../../lib/config.js';
 import { createKairosApp } from '../../lib/kairos-app.js';
+
+const TARGETS = [
+  'arn:aws:lambda:eu-west-1:123456789012:function:reports-*',
+  'arn:aws:lambda:eu-west-1:123456789012:function:billing:live',
+  `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:etl-*`,
+  'arn:aws:ecs:*:123456789012:task-definition/batch-*',
+  'arn:aws:ecs:eu-west-1:123456789012:task-definition/app:7',
+];
 
 const configFrom = (context: Record<string, unknown>) => readConfig(new App({ context }).node);
 
@@ -13,7 +21,18 @@ describe('readConfig', () => {
       runRetentionDays: 30,
       removalPolicy: 'retain',
       logLevel: 'INFO',
+      allowedTargetArns: DEFAULT_TARGET_ARNS,
+      httpAllowList: [],
+      fargate: undefined,
     });
+  });
+
+  it('allows by default only same-account, same-region targets named kairos-*, as Fn::Sub patterns', () => {
+    expect(DEFAULT_TARGET_ARNS).toEqual([
+      `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:kairos-*`,
+      `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:kairos-*`,
+      `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task-definition/kairos-*`,
+    ]);
   });
 
   it('reads every kairos:* context value', () => {
@@ -23,6 +42,9 @@ describe('readConfig', () => {
       'kairos:runRetentionDays': 3650,
       'kairos:removalPolicy': 'destroy',
       'kairos:logLevel': 'DEBUG',
+      'kairos:allowedTargetArns': TARGETS,
+      'kairos:httpAllowList': ['10.0.0.0/8', 'fd00::/8', '192.168.1.20', 'hooks.internal', '*.corp.example'],
+      'kairos:fargate': { cluster: 'jobs', subnets: ['subnet-0123456789abcdef0'] },
     });
     expect(config).toEqual({
       stage: 'prod-eu1',
@@ -30,7 +52,35 @@ describe('readConfig', () => {
       runRetentionDays: 3650,
       removalPolicy: 'destroy',
       logLevel: 'DEBUG',
+      allowedTargetArns: TARGETS,
+      httpAllowList: ['10.0.0.0/8', 'fd00::/8', '192.168.1.20', 'hooks.internal', '*.corp.example'],
+      fargate: {
+        cluster: 'jobs',
+        subnets: ['subnet-0123456789abcdef0'],
+        securityGroups: [],
+        assignPublicIp: false,
+        taskRoleArns: [`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/kairos-*`],
+      },
     });
+  });
+
+  it('reads lists and the Fargate object given as `-c key=value` strings (JSON or comma-separated)', () => {
+    const fargate = {
+      cluster: 'arn:aws:ecs:eu-west-1:123456789012:cluster/jobs',
+      subnets: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+      securityGroups: ['sg-0123456789abcdef0'],
+      assignPublicIp: true,
+      taskRoleArns: ['arn:aws:iam::123456789012:role/jobs/*'],
+    };
+    const config = configFrom({
+      'kairos:allowedTargetArns': JSON.stringify(TARGETS),
+      'kairos:httpAllowList': ' 10.1.0.0/16, api.internal ',
+      'kairos:fargate': JSON.stringify(fargate),
+    });
+    expect(config.allowedTargetArns).toEqual(TARGETS);
+    expect(config.httpAllowList).toEqual(['10.1.0.0/16', 'api.internal']);
+    expect(config.fargate).toEqual(fargate);
+    expect(configFrom({ 'kairos:httpAllowList': '' }).httpAllowList).toEqual([]);
   });
 
   it('accepts whole numbers given as strings, as `cdk -c key=value` passes them', () => {
@@ -52,6 +102,22 @@ describe('readConfig', () => {
     ['kairos:runRetentionDays', 3651, /integer from 1 to 3650/],
     ['kairos:removalPolicy', 'delete', /"retain" or "destroy"/],
     ['kairos:logLevel', 'verbose', /"DEBUG", "INFO", "WARN" or "ERROR"/],
+    ['kairos:allowedTargetArns', '*', /ARN patterns/],
+    [
+      'kairos:allowedTargetArns',
+      ['arn:aws:s3:::bucket/*'],
+      /0: not a function, state machine or task definition pattern/,
+    ],
+    ['kairos:allowedTargetArns', ['arn:aws:lambda:eu-west-1:123456789012:layer:x'], /ARN patterns/],
+    ['kairos:allowedTargetArns', ['arn:aws:ecs:eu-west-1:123456789012:task-definition/app'], /revision/],
+    ['kairos:allowedTargetArns', '["arn:aws:lambda:', /not valid JSON/],
+    ['kairos:httpAllowList', ['10.0.0.0/8', 'http://x'], /1: not a CIDR, IP address, hostname or \*\.domain/],
+    ['kairos:httpAllowList', 'a b', /CIDRs/],
+    ['kairos:fargate', { cluster: 'jobs', subnets: [] }, /subnets: Too small/],
+    ['kairos:fargate', { cluster: 'jobs', subnets: ['subnet-1'] }, /subnets.0: not a subnet id/],
+    ['kairos:fargate', { cluster: 'jobs', subnets: ['subnet-0123456789abcdef0'], vpc: 'x' }, /vpc/],
+    ['kairos:fargate', { subnets: ['subnet-0123456789abcdef0'] }, /cluster/],
+    ['kairos:fargate', 'jobs', /"cluster": <name or ARN>/],
   ])('rejects %s = %j, naming the key and the allowed values', (key, value, allowed) => {
     const read = () => configFrom({ [key]: value });
     expect(read).toThrow(`Invalid CDK context value for '${key}': got ${JSON.stringify(value)}`);

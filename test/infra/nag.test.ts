@@ -20,6 +20,11 @@ function acknowledgements(kairos: KairosApp): { path: string; rule: string; reas
   );
 }
 
+/** How cdk-nag spells the engine's wildcard resources in finding ids (see lib/constructs/nag-wildcards.ts). */
+const RUNS_OBJECTS = '<ArtifactsBucket88671897.Arn>/runs/*';
+const SAME_ACCOUNT = 'arn:<AWS::Partition>';
+const REGION_ACCOUNT = '<AWS::Region>:<AWS::AccountId>';
+
 describe('cdk-nag AwsSolutions', () => {
   let kairos: KairosApp;
   beforeAll(() => {
@@ -57,6 +62,20 @@ describe('cdk-nag AwsSolutions', () => {
         'Kairos-dev/Api/RestApi/CloudWatchRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
         'Kairos-dev/Api/RestApi/Default/v1/health/GET AwsSolutions-APIG4',
         'Kairos-dev/Api/RestApi/Default/v1/health/GET AwsSolutions-COG4',
+        // Engine: X-Ray on every function role (from KairosFunction), the S3 log bucket, the terminal Failures
+        // queue, and each wildcard resource next to the grant that needs it (object keys, target patterns).
+        'Kairos-dev/Artifacts/AccessLogs AwsSolutions-S1',
+        'Kairos-dev/Queues/Failures AwsSolutions-SQS3',
+        'Kairos-dev/Dispatcher/HandlerRole AwsSolutions-IAM5[Resource::*]',
+        'Kairos-dev/Watcher/HandlerRole AwsSolutions-IAM5[Resource::*]',
+        'Kairos-dev/Completion/HandlerRole AwsSolutions-IAM5[Resource::*]',
+        `Kairos-dev/Api/HandlerRole AwsSolutions-IAM5[Resource::${RUNS_OBJECTS}]`,
+        `Kairos-dev/Dispatcher/HandlerRole AwsSolutions-IAM5[Resource::${RUNS_OBJECTS}]`,
+        `Kairos-dev/Completion/HandlerRole AwsSolutions-IAM5[Resource::${RUNS_OBJECTS}]`,
+        `Kairos-dev/Dispatcher/HandlerRole AwsSolutions-IAM5[Resource::${SAME_ACCOUNT}:lambda:${REGION_ACCOUNT}:function:kairos-*]`,
+        `Kairos-dev/Dispatcher/HandlerRole AwsSolutions-IAM5[Resource::${SAME_ACCOUNT}:states:${REGION_ACCOUNT}:stateMachine:kairos-*]`,
+        `Kairos-dev/Dispatcher/HandlerRole AwsSolutions-IAM5[Resource::${SAME_ACCOUNT}:states:${REGION_ACCOUNT}:execution:kairos-*:*]`,
+        `Kairos-dev/Api/HandlerRole AwsSolutions-IAM5[Resource::${SAME_ACCOUNT}:states:${REGION_ACCOUNT}:execution:kairos-*:*]`,
       ].sort(),
     );
   });
