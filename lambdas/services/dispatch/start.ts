@@ -71,6 +71,14 @@ export async function handleStart(deps: EngineDeps, runId: string, attempt: numb
   }
 
   const now = deps.clock.now();
+  const timeoutMs = (job.definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  // The deadline timer goes out before the claim, so no crash can leave a RUNNING attempt without one; if the
+  // claim then fails, the timer finds the attempt not running and does nothing.
+  await deps.timers.fireAt(
+    new Date(now.getTime() + timeoutMs + TIMEOUT_GRACE_MS),
+    { kind: 'timeout', runId, attempt },
+    run.lane ?? 'normal',
+  );
   let claimed: RunRecord;
   try {
     claimed = await deps.runs.transition({
@@ -92,12 +100,6 @@ export async function handleStart(deps: EngineDeps, runId: string, attempt: numb
     if (current?.status !== 'RUNNING') await deps.slots.release(job.jobId, runId);
     return log({ level: 'INFO', message: 'run claimed elsewhere', runId, attempt });
   }
-  const timeoutMs = (job.definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
-  await deps.timers.fireAt(
-    new Date(now.getTime() + timeoutMs + TIMEOUT_GRACE_MS),
-    { kind: 'timeout', runId, attempt },
-    run.lane ?? 'normal',
-  );
   log({
     level: 'INFO',
     message: 'attempt started',

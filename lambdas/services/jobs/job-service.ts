@@ -133,9 +133,15 @@ export function createJobService(deps: JobServiceDeps) {
         runtime,
         now: scheduleChanged ? clock.now() : undefined,
       });
+      await checkTargets(definition);
       try {
         const next = { ...current, definition, updatedAt: clock.now().toISOString() };
-        return view(await jobs.update(next, expected));
+        const saved = await jobs.update(next, expected);
+        // Timers of the old schedule die on their own: a slot not in the current schedule is dropped.
+        if (scheduleChanged && saved.status === 'ACTIVE') {
+          await lifecycle?.planFirstSlot(saved, clock.now(), saved.updatedAt);
+        }
+        return view(saved);
       } catch (error) {
         const retry = ifMatch === undefined && error instanceof VersionConflictError;
         if (!retry || attempt >= UNCONDITIONAL_UPDATE_ATTEMPTS) throw error;
