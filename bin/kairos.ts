@@ -26,9 +26,11 @@ async function runLocal(args: string[]): Promise<void> {
   if (!/^\d+$/.test(rawPort) || port > 65_535)
     throw new UsageError(`--port must be 0-65535, got '${rawPort}'`);
   const runtime = await startLocalRuntime({ home: homeOf(values.home), port });
-  console.log(`Kairos ${runtime.url} (state in ${runtime.home})`);
-  if (runtime.adminTokenCreated) console.log(`Created an admin token, saved in ${runtime.home}/token:`);
-  if (runtime.adminToken) console.log(`  export KAIROS_TOKEN=${runtime.adminToken}`);
+  // One write, so whoever reads the URL line has the token lines too.
+  const banner = [`Kairos ${runtime.url} (state in ${runtime.home})`];
+  if (runtime.adminTokenCreated) banner.push(`Created an admin token, saved in ${runtime.home}/token:`);
+  if (runtime.adminToken) banner.push(`  export KAIROS_TOKEN=${runtime.adminToken}`);
+  process.stdout.write(`${banner.join('\n')}\n`);
   const stop = (signal: string) => {
     console.log(`${signal}: shutting down`);
     runtime.close().then(

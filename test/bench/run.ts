@@ -4,6 +4,7 @@
  */
 import benchApiCreate from './api-create.js';
 import benchCron from './cron.js';
+import benchExecution from './execution.js';
 import type { BenchLine } from './types.js';
 import benchValidation from './validation.js';
 
@@ -11,6 +12,7 @@ const benches: Array<[string, () => Promise<BenchLine[]>]> = [
   ['cron', benchCron],
   ['validation', benchValidation],
   ['api-create', benchApiCreate],
+  ['execution', benchExecution],
 ];
 
 const only = process.argv.slice(2);

@@ -118,8 +118,9 @@ describe('execution on the local runtime', () => {
 
   it('cancels a running command within 2 s and a queued run before it starts', async () => {
     const pidFile = join(api.home, 'cancel.pid');
+    // A recurring job (its first slot is now): overlap policies apply to recurring jobs.
     const job = await create({
-      schedule: { type: 'immediate' },
+      schedule: { type: 'rate', every: '1 hour' },
       concurrency: { max: 1, overlap: 'buffer_one' },
       target: { type: 'command', command: ['sh', '-c', `echo $$ > ${pidFile}; exec sleep 30`] },
     });
@@ -146,6 +147,23 @@ describe('execution on the local runtime', () => {
     await new Promise((r) => setTimeout(r, 3000));
     const after = await api.request('GET', `/v1/runs/${queued.body.runId}`);
     expect(after.body).toMatchObject({ status: 'CANCELLED', attempt: 0, attempts: [] });
+  });
+
+  it('skips a run that would overlap a running one under the skip policy', async () => {
+    const job = await create({
+      schedule: { type: 'rate', every: '1 hour' },
+      concurrency: { max: 1, overlap: 'skip' },
+      target: { type: 'command', command: ['sleep', '2'] },
+    });
+    await waitForRuns(api, job.jobId, 1, (r) => r.status === 'RUNNING');
+    const second = await api.request('POST', `/v1/jobs/${job.jobId}/runs`, {
+      token: api.tokens.operator,
+      body: {},
+    });
+    const skipped = await waitForRun(api, second.body.runId);
+    expect(skipped).toMatchObject({ status: 'SKIPPED', reason: 'overlap', attempts: [] });
+    const runs = await waitForRuns(api, job.jobId, 2);
+    expect(runs.map((r) => r.status).sort()).toEqual(['SKIPPED', 'SUCCEEDED']);
   });
 
   it('retries a failed run on request and lists runs by status', async () => {

@@ -1,9 +1,11 @@
 import { IllegalStateError } from '../../core/errors.js';
+import type { JobRecord } from '../../core/job.js';
 import { hasAttemptsLeft, isNonRetryable, resolveRetryPolicy, retryDelayMs } from '../../core/retry.js';
 import type { AttemptRecord, RunRecord } from '../../core/run.js';
 import { isTerminal, type RunStatus } from '../../core/run-states.js';
 import type { ExecutionOutcome } from '../../ports.js';
 import { type EngineDeps, logOf } from './deps.js';
+import { usesSlots } from './slots.js';
 
 /** Replaces the record of `attempt` in the run's attempt list. */
 export function withAttempt(run: RunRecord, attempt: number, patch: Partial<AttemptRecord>): AttemptRecord[] {
@@ -20,10 +22,13 @@ export async function completeAttempt(
   runId: string,
   attempt: number,
   reported: ExecutionOutcome,
+  known?: { readonly run: RunRecord; readonly job: JobRecord | undefined },
 ): Promise<RunRecord | undefined> {
   let outcome = reported;
   const log = logOf(deps);
-  const run = await deps.runs.get(runId);
+  const aborted = outcome.status === 'failed' && outcome.error.type === 'Cancelled';
+  // The dispatcher that claimed the run passes what it read; a cancel may have changed it since, so re-read then.
+  const run = known && !aborted ? known.run : await deps.runs.get(runId);
   if (!run || run.attempt !== attempt) return undefined;
   const keys = await deps.artifacts.putAttempt(
     { jobId: run.jobId, runId, attempt },
@@ -50,7 +55,7 @@ export async function completeAttempt(
     outcome = { ...outcome, error: { type: 'Interrupted', message: outcome.error.message, retryable: true } };
   }
 
-  const job = await deps.jobs.get(run.jobId);
+  const job = known ? known.job : await deps.jobs.get(run.jobId);
   const policy = resolveRetryPolicy(job?.definition.retry);
   const timedOut = outcome.status === 'failed' && outcome.error.type === 'Timeout';
   const attemptStatus: RunStatus =
@@ -83,7 +88,7 @@ export async function completeAttempt(
     log({ level: 'INFO', message: 'attempt failed; retrying', runId, attempt, delayMs: delay, error });
     return done;
   }
-  await deps.slots.release(run.jobId, runId);
+  if (!job || usesSlots(job)) await deps.slots.release(run.jobId, runId);
   if (status !== 'SUCCEEDED') {
     await deps.deadLetters.record({
       reason: `run ${status} after ${attempt} attempt(s)`,

@@ -1,4 +1,5 @@
 import type { DispatchMessage } from '../../core/messages.js';
+import { slotRunId } from '../../core/run-id.js';
 import type { EngineDeps } from './deps.js';
 import { handleFire } from './fire.js';
 import { handleStart } from './start.js';
@@ -10,9 +11,9 @@ export function createDispatcher(deps: EngineDeps) {
     async handle(message: DispatchMessage): Promise<void> {
       switch (message.kind) {
         case 'fire': {
-          const runId = await handleFire(deps, message.jobId, message.scheduledFor);
-          // Start in the same invocation: one queue message per slot, not two.
-          if (runId) await handleStart(deps, runId, 1);
+          const fired = await handleFire(deps, message.jobId, message.scheduledFor);
+          // Start in the same invocation, with what was just read: one queue message per slot, not two.
+          if (fired) await handleStart(deps, slotRunId(message.jobId, message.scheduledFor), 1, fired);
           return;
         }
         case 'start':

@@ -1,6 +1,7 @@
 import { AlreadyExistsError } from '../../core/errors.js';
 import type { JobRecord } from '../../core/job.js';
 import type { Lane } from '../../core/messages.js';
+import type { RunRecord } from '../../core/run.js';
 import { slotRunId } from '../../core/run-id.js';
 import { nextFireTimes } from '../../core/schedule/index.js';
 import type { Timers } from '../../ports.js';
@@ -53,13 +54,13 @@ export async function planFirstSlot(
 /**
  * A slot is due: create its run (the id is derived from the slot, so duplicates of this message, or a second
  * timer chain after a resume, create nothing) and, only when this call created it, plan the next slot: duplicate
- * chains therefore merge instead of multiplying. Returns the run id to start, if the run should start.
+ * chains therefore merge instead of multiplying. Returns what to start: the job, and the run when created here.
  */
 export async function handleFire(
   deps: EngineDeps,
   jobId: string,
   scheduledFor: string,
-): Promise<string | undefined> {
+): Promise<{ readonly job: JobRecord; readonly run?: RunRecord } | undefined> {
   const log = logOf(deps);
   const job = await deps.jobs.get(jobId);
   if (!job || job.status === 'DELETED') {
@@ -86,11 +87,13 @@ export async function handleFire(
   );
   try {
     await deps.runs.create(run);
-    await planNextSlot(deps, job, scheduledFor);
   } catch (error) {
     if (!(error instanceof AlreadyExistsError)) throw error;
+    // Created by an earlier delivery: start it if that one did not (the start is guarded by the run's state).
+    return paused ? undefined : { job };
   }
-  return paused ? undefined : runId;
+  await planNextSlot(deps, job, scheduledFor);
+  return paused ? undefined : { job, run };
 }
 
 async function planNextSlot(deps: EngineDeps, job: JobRecord, scheduledFor: string): Promise<void> {

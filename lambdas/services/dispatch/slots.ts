@@ -7,6 +7,15 @@ export interface ConcurrencyPolicy {
   readonly overlap: 'skip' | 'buffer_one' | 'allow' | 'cancel_previous';
 }
 
+/**
+ * Whether runs of the job take concurrency slots. A one-time job (`immediate`, `at`) has one slot in time and
+ * nothing to overlap with (overlap policies are for recurring jobs), so its runs skip the two slot writes.
+ */
+export function usesSlots(job: JobRecord): boolean {
+  const { type } = job.definition.schedule;
+  return (type === 'cron' || type === 'rate') && concurrencyOf(job).overlap !== 'allow';
+}
+
 export function concurrencyOf(job: JobRecord): ConcurrencyPolicy {
   return {
     max: job.definition.concurrency?.max ?? 1,

@@ -1,11 +1,12 @@
 import { IllegalStateError } from '../../core/errors.js';
+import type { JobRecord } from '../../core/job.js';
 import type { RunRecord } from '../../core/run.js';
 import type { RunStatus } from '../../core/run-states.js';
 import { CancelAbort } from '../execution-control.js';
 import { completeAttempt } from './complete.js';
 import { DEFAULT_TIMEOUT_SECONDS, type EngineDeps, logOf } from './deps.js';
 import { executeAttempt, LEASE_MS } from './execute.js';
-import { claimSlot, concurrencyOf } from './slots.js';
+import { claimSlot, concurrencyOf, usesSlots } from './slots.js';
 
 const STARTABLE: RunStatus[] = ['SCHEDULED', 'QUEUED', 'RETRYING'];
 /** Grace after the deadline before the timeout timer acts, so the dispatcher's own timeout wins normally. */
@@ -17,9 +18,14 @@ const BUFFER_RECHECK_MS = 2_000;
  * Starts attempt `attempt` of a run: one conditional write claims it (so a duplicate message starts nothing),
  * after the job's overlap policy and concurrency slots allow it; then executes and records the outcome.
  */
-export async function handleStart(deps: EngineDeps, runId: string, attempt: number): Promise<void> {
+export async function handleStart(
+  deps: EngineDeps,
+  runId: string,
+  attempt: number,
+  known?: { readonly run?: RunRecord; readonly job?: JobRecord },
+): Promise<void> {
   const log = logOf(deps);
-  const run = await deps.runs.get(runId);
+  const run = known?.run ?? (await deps.runs.get(runId));
   if (!run) return log({ level: 'WARN', message: 'start for an unknown run', runId });
   const leaseExpired = !run.handle && (run.leaseUntil ?? 0) < deps.clock.now().getTime();
   if (run.status === 'RUNNING' && run.attempt === attempt && leaseExpired) {
@@ -44,13 +50,13 @@ export async function handleStart(deps: EngineDeps, runId: string, attempt: numb
       status: run.status,
     });
   }
-  const job = await deps.jobs.get(run.jobId);
+  const job = known?.job ?? (await deps.jobs.get(run.jobId));
   if (!job || job.status === 'DELETED') return end(deps, run, 'CANCELLED', 'job deleted');
   if (job.status === 'PAUSED' && run.trigger === 'schedule' && attempt === 1)
     return end(deps, run, 'SKIPPED', 'paused');
 
   const policy = concurrencyOf(job);
-  if (policy.overlap !== 'allow' && !(await claimSlot(deps, job.jobId, runId, policy.max))) {
+  if (usesSlots(job) && !(await claimSlot(deps, job.jobId, runId, policy.max))) {
     if (policy.overlap === 'skip') return end(deps, run, 'SKIPPED', 'overlap');
     if (policy.overlap === 'cancel_previous') {
       for (const holder of await deps.slots.holders(job.jobId))
@@ -97,7 +103,7 @@ export async function handleStart(deps: EngineDeps, runId: string, attempt: numb
   } catch (error) {
     if (!(error instanceof IllegalStateError)) throw error;
     const current = await deps.runs.get(runId);
-    if (current?.status !== 'RUNNING') await deps.slots.release(job.jobId, runId);
+    if (usesSlots(job) && current?.status !== 'RUNNING') await deps.slots.release(job.jobId, runId);
     return log({ level: 'INFO', message: 'run claimed elsewhere', runId, attempt });
   }
   log({
@@ -109,7 +115,7 @@ export async function handleStart(deps: EngineDeps, runId: string, attempt: numb
     lateMs: now.getTime() - Date.parse(run.scheduledFor),
   });
   const outcome = await executeAttempt(deps, job, claimed);
-  await completeAttempt(deps, runId, attempt, outcome);
+  await completeAttempt(deps, runId, attempt, outcome, { run: claimed, job });
 }
 
 /** Moves a not-yet-started run to a final status with its reason. */
