@@ -40,6 +40,8 @@ describe('README walk-through', () => {
     expect(stdout).toContain('"expression":"30 6 * * MON-FRI"');
     expect(stdout).toContain('"status":"PAUSED"');
     expect(stdout).toContain('"status":"DELETED"');
+    expect(stdout).toContain('hello from kairos');
+    expect(stdout).toMatch(/"trigger":"schedule","status":"SUCCEEDED"/);
     expect(stdout).toContain('"path":"$.target.url"');
     expect(stdout).toContain('"path":"$.schedule.expression"');
   });
