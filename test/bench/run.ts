@@ -3,6 +3,7 @@
  * machine runs this; compare ratios within one run rather than absolute numbers across machines.
  */
 import benchApiCreate from './api-create.js';
+import benchAwsRequests from './aws-requests.js';
 import benchCron from './cron.js';
 import benchExecution from './execution.js';
 import type { BenchLine } from './types.js';
@@ -13,6 +14,7 @@ const benches: Array<[string, () => Promise<BenchLine[]>]> = [
   ['validation', benchValidation],
   ['api-create', benchApiCreate],
   ['execution', benchExecution],
+  ['aws-requests', benchAwsRequests],
 ];
 
 const only = process.argv.slice(2);
