@@ -28,6 +28,8 @@ export const DispatchMessageSchema = z.discriminatedUnion('kind', [
     kind: z.literal('timeout'),
     runId: z.string().min(1).max(128),
     attempt: z.number().int().min(1),
+    /** The attempt's deadline; a check that arrives earlier re-arms itself (so it always fits an SQS delay). */
+    deadline: z.iso.datetime().optional(),
   }),
 ]);
 

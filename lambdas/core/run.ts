@@ -14,6 +14,10 @@ export interface AttemptRecord {
   readonly outputKey?: string;
   /** Handle of an asynchronous execution (ECS task ARN, Step Functions execution ARN). */
   readonly handle?: string;
+  /** A small log kept on the record instead of in the artifacts store. */
+  readonly log?: string;
+  /** A small output kept on the record instead of in the artifacts store. */
+  readonly output?: unknown;
 }
 
 export interface RunError {

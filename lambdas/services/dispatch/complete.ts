@@ -3,7 +3,7 @@ import type { JobRecord } from '../../core/job.js';
 import { hasAttemptsLeft, isNonRetryable, resolveRetryPolicy, retryDelayMs } from '../../core/retry.js';
 import type { AttemptRecord, RunRecord } from '../../core/run.js';
 import { isTerminal, type RunStatus } from '../../core/run-states.js';
-import type { ExecutionOutcome } from '../../ports.js';
+import type { AttemptRef, ExecutionOutcome } from '../../ports.js';
 import { type EngineDeps, logOf } from './deps.js';
 import { usesSlots } from './slots.js';
 
@@ -30,19 +30,18 @@ export async function completeAttempt(
   // The dispatcher that claimed the run passes what it read; a cancel may have changed it since, so re-read then.
   const run = known && !aborted ? known.run : await deps.runs.get(runId);
   if (!run || run.attempt !== attempt) return undefined;
-  const keys = await deps.artifacts.putAttempt(
+  const keys = await saveArtifacts(
+    deps,
     { jobId: run.jobId, runId, attempt },
-    {
-      log: outcome.log,
-      output: outcome.status === 'started' ? undefined : outcome.output,
-    },
+    outcome.log,
+    outcome.status === 'started' ? undefined : outcome.output,
   );
   const now = deps.clock.now().toISOString();
 
   if (outcome.status === 'started') {
     return guarded(deps, run, attempt, 'RUNNING', {
       handle: outcome.handle,
-      attempts: withAttempt(run, attempt, { handle: outcome.handle, logKey: keys.logKey }),
+      attempts: withAttempt(run, attempt, { handle: outcome.handle, ...keys }),
     });
   }
   if (outcome.status === 'failed' && outcome.error.type === 'Cancelled') {
@@ -117,4 +116,24 @@ async function guarded(
     logOf(deps)({ level: 'WARN', message: 'stale attempt report rejected', runId: run.runId, attempt, to });
     return undefined;
   }
+}
+
+/** Log and output up to this many bytes stay in the run item; larger ones go to the artifacts store. */
+export const INLINE_ARTIFACT_BYTES = 400;
+
+/**
+ * Keeps a small log and output on the attempt record itself (one S3 PUT costs $5 per million, eight times a
+ * DynamoDB write unit, and the run item stays under 1 KB), and puts larger ones in the artifacts store.
+ */
+async function saveArtifacts(
+  deps: EngineDeps,
+  ref: AttemptRef,
+  log: string,
+  output: unknown,
+): Promise<Pick<AttemptRecord, 'log' | 'output' | 'logKey' | 'outputKey'>> {
+  const outputBytes = output === undefined ? 0 : Buffer.byteLength(JSON.stringify(output) ?? '');
+  if (Buffer.byteLength(log) + outputBytes <= INLINE_ARTIFACT_BYTES) {
+    return { log, ...(output === undefined ? {} : { output }) };
+  }
+  return deps.artifacts.putAttempt(ref, { log, output });
 }

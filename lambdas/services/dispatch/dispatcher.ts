@@ -2,7 +2,7 @@ import type { DispatchMessage } from '../../core/messages.js';
 import { slotRunId } from '../../core/run-id.js';
 import type { EngineDeps } from './deps.js';
 import { handleFire } from './fire.js';
-import { handleStart } from './start.js';
+import { handleStart, runClaimedAttempt } from './start.js';
 import { handleTimeout } from './timeout.js';
 
 /** The dispatcher: what to do with each message of the dispatch queues. Throwing makes the queue redeliver. */
@@ -13,13 +13,14 @@ export function createDispatcher(deps: EngineDeps) {
         case 'fire': {
           const fired = await handleFire(deps, message.jobId, message.scheduledFor);
           // Start in the same invocation, with what was just read: one queue message per slot, not two.
-          if (fired) await handleStart(deps, slotRunId(message.jobId, message.scheduledFor), 1, fired);
-          return;
+          if (!fired) return;
+          if (fired.run?.status === 'RUNNING') return runClaimedAttempt(deps, fired.job, fired.run);
+          return handleStart(deps, slotRunId(message.jobId, message.scheduledFor), 1, fired);
         }
         case 'start':
           return handleStart(deps, message.runId, message.attempt);
         case 'timeout':
-          return handleTimeout(deps, message.runId, message.attempt);
+          return handleTimeout(deps, message);
       }
     },
   };

@@ -6,7 +6,10 @@ import { slotRunId } from '../../core/run-id.js';
 import { nextFireTimes } from '../../core/schedule/index.js';
 import type { Timers } from '../../ports.js';
 import { type EngineDeps, logOf } from './deps.js';
-import { buildRun } from './run-factory.js';
+import { LEASE_MS } from './execute.js';
+import { buildRun, claimedRun } from './run-factory.js';
+import { usesSlots } from './slots.js';
+import { armAttemptDeadline } from './start.js';
 
 /** Whether `scheduledFor` is a slot of the job's current schedule (a timer planned before an update is not). */
 export function isSlotOf(job: JobRecord, scheduledFor: string): boolean {
@@ -73,7 +76,8 @@ export async function handleFire(
   }
   const paused = job.status === 'PAUSED';
   const runId = slotRunId(jobId, scheduledFor);
-  const run = buildRun(
+  const now = deps.clock.now();
+  const queued = buildRun(
     job,
     {
       runId,
@@ -82,9 +86,13 @@ export async function handleFire(
       status: paused ? 'SKIPPED' : 'QUEUED',
       reason: paused ? 'paused' : undefined,
     },
-    deps.clock.now(),
+    now,
     deps.runRetentionDays ?? 30,
   );
+  // Without slots to claim first, the run is created already claimed for attempt 1: one write, not two.
+  const claimNow = !paused && !usesSlots(job);
+  if (claimNow) await armAttemptDeadline(deps, job, queued, 1, now);
+  const run = claimNow ? claimedRun(queued, now, LEASE_MS) : queued;
   try {
     await deps.runs.create(run);
   } catch (error) {

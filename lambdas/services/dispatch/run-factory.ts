@@ -35,3 +35,16 @@ export function buildRun(job: JobRecord, spec: NewRun, now: Date, retentionDays:
     expiresAt: Math.floor(expiresFrom / 1000) + retentionDays * 86_400,
   };
 }
+
+/** A fresh run created already holding attempt 1 (RUNNING), when nothing has to be claimed before it. */
+export function claimedRun(run: RunRecord, now: Date, leaseMs: number): RunRecord {
+  const at = now.toISOString();
+  return {
+    ...run,
+    status: 'RUNNING',
+    attempt: 1,
+    startedAt: at,
+    leaseUntil: now.getTime() + leaseMs,
+    attempts: [{ attempt: 1, status: 'RUNNING', startedAt: at }],
+  };
+}

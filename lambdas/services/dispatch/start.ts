@@ -7,6 +7,7 @@ import { completeAttempt } from './complete.js';
 import { DEFAULT_TIMEOUT_SECONDS, type EngineDeps, logOf } from './deps.js';
 import { executeAttempt, LEASE_MS } from './execute.js';
 import { claimSlot, concurrencyOf, usesSlots } from './slots.js';
+import { armDeadlineCheck } from './timeout.js';
 
 const STARTABLE: RunStatus[] = ['SCHEDULED', 'QUEUED', 'RETRYING'];
 /** Grace after the deadline before the timeout timer acts, so the dispatcher's own timeout wins normally. */
@@ -77,14 +78,7 @@ export async function handleStart(
   }
 
   const now = deps.clock.now();
-  const timeoutMs = (job.definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
-  // The deadline timer goes out before the claim, so no crash can leave a RUNNING attempt without one; if the
-  // claim then fails, the timer finds the attempt not running and does nothing.
-  await deps.timers.fireAt(
-    new Date(now.getTime() + timeoutMs + TIMEOUT_GRACE_MS),
-    { kind: 'timeout', runId, attempt },
-    run.lane ?? 'normal',
-  );
+  await armAttemptDeadline(deps, job, run, attempt, now);
   let claimed: RunRecord;
   try {
     claimed = await deps.runs.transition({
@@ -106,16 +100,42 @@ export async function handleStart(
     if (usesSlots(job) && current?.status !== 'RUNNING') await deps.slots.release(job.jobId, runId);
     return log({ level: 'INFO', message: 'run claimed elsewhere', runId, attempt });
   }
-  log({
+  await runClaimedAttempt(deps, job, claimed);
+}
+
+/** Executes the attempt a run was just claimed for, and records its outcome. */
+export async function runClaimedAttempt(deps: EngineDeps, job: JobRecord, claimed: RunRecord): Promise<void> {
+  const startedAt = claimed.attempts.at(-1)?.startedAt ?? deps.clock.now().toISOString();
+  logOf(deps)({
     level: 'INFO',
     message: 'attempt started',
-    runId,
+    runId: claimed.runId,
     jobId: job.jobId,
-    attempt,
-    lateMs: now.getTime() - Date.parse(run.scheduledFor),
+    attempt: claimed.attempt,
+    lateMs: Date.parse(startedAt) - Date.parse(claimed.scheduledFor),
   });
   const outcome = await executeAttempt(deps, job, claimed);
-  await completeAttempt(deps, runId, attempt, outcome, { run: claimed, job });
+  await completeAttempt(deps, claimed.runId, claimed.attempt, outcome, { run: claimed, job });
+}
+
+/**
+ * The deadline check of attempt `attempt` starting now, planned before the attempt is claimed so no crash can
+ * leave a RUNNING attempt without one (a check that finds the attempt not running does nothing).
+ */
+export async function armAttemptDeadline(
+  deps: EngineDeps,
+  job: JobRecord,
+  run: RunRecord,
+  attempt: number,
+  now: Date,
+) {
+  const timeoutMs = (job.definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  const deadline = new Date(now.getTime() + timeoutMs + TIMEOUT_GRACE_MS).toISOString();
+  await armDeadlineCheck(
+    deps,
+    { kind: 'timeout', runId: run.runId, attempt, deadline },
+    run.lane ?? 'normal',
+  );
 }
 
 /** Moves a not-yet-started run to a final status with its reason. */

@@ -1,3 +1,4 @@
+import { type DispatchMessage, type Lane, MAX_QUEUE_DELAY_SECONDS } from '../../core/messages.js';
 import type { Executor } from '../../ports.js';
 import { TimeoutAbort } from '../execution-control.js';
 import { completeAttempt } from './complete.js';
@@ -8,9 +9,13 @@ import type { EngineDeps } from './deps.js';
  * here, or its async execution stopped by handle) and recorded as TIMED_OUT, retried per policy. An attempt
  * running in this process reports its own Timeout outcome once aborted.
  */
-export async function handleTimeout(deps: EngineDeps, runId: string, attempt: number): Promise<void> {
+export async function handleTimeout(deps: EngineDeps, message: TimeoutMessage): Promise<void> {
+  const { runId, attempt } = message;
   const run = await deps.runs.get(runId);
   if (run?.status !== 'RUNNING' || run.attempt !== attempt) return;
+  if (message.deadline && Date.parse(message.deadline) > deps.clock.now().getTime()) {
+    return armDeadlineCheck(deps, message, run.lane ?? 'normal');
+  }
   if (deps.control.abort(runId, new TimeoutAbort('the attempt passed its deadline'))) return;
   if (run.handle) {
     const job = await deps.jobs.get(run.jobId);
@@ -23,4 +28,17 @@ export async function handleTimeout(deps: EngineDeps, runId: string, attempt: nu
     error: { type: 'Timeout', message: 'no result by the deadline', retryable: true },
     log: 'Kairos: the attempt did not finish by its deadline and was stopped.\n',
   });
+}
+
+type TimeoutMessage = Extract<DispatchMessage, { kind: 'timeout' }>;
+
+/**
+ * Plans the next check of an attempt's deadline: at the deadline, or within SQS's longest delay when the deadline
+ * is further out (the check then re-arms itself). Most attempts end long before; a check that finds the attempt
+ * over is one read, where a timer in the Schedule table would have cost two writes.
+ */
+export async function armDeadlineCheck(deps: EngineDeps, message: TimeoutMessage, lane: Lane): Promise<void> {
+  const now = deps.clock.now().getTime();
+  const deadline = message.deadline ? Date.parse(message.deadline) : now;
+  await deps.timers.fireAt(new Date(Math.min(deadline, now + MAX_QUEUE_DELAY_SECONDS * 1000)), message, lane);
 }

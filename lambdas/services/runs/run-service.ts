@@ -82,7 +82,8 @@ export function createRunService(deps: RunServiceDeps) {
           throw ValidationError.at('query.attempt', `the run has attempts 1 to ${run.attempt}`);
         throw new NotFoundError(`Run '${runId}' has not started an attempt yet.`);
       }
-      const text = await artifacts.getLog({ jobId: run.jobId, runId, attempt: which });
+      const record = run.attempts.find((a) => a.attempt === which);
+      const text = record?.log ?? (await artifacts.getLog({ jobId: run.jobId, runId, attempt: which }));
       if (text === undefined) throw new NotFoundError(`Attempt ${which} of run '${runId}' has no log (yet).`);
       return text;
     },
