@@ -51,6 +51,8 @@ export interface RunRecord {
   readonly handle?: string;
   /** Why a run was SKIPPED or CANCELLED (e.g. `paused`, `overlap`, `cancelled by <principal>`). */
   readonly reason?: string;
+  /** When the next attempt of a RETRYING run is due. */
+  readonly retryAt?: string;
   /** The job version the run was created from. */
   readonly jobVersion?: number;
   /** Epoch seconds after which DynamoDB TTL may delete the record. */

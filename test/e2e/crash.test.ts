@@ -78,8 +78,12 @@ describe('crash safety', () => {
       if (pending.size > 0) await new Promise((r) => setTimeout(r, 1000));
       if (process.env.KAIROS_TEST_VERBOSE) console.log(`pending ${pending.size}`, statuses);
     }
+    const stuck = await Promise.all(
+      [...pending].slice(0, 5).map(async (jobId) => (await call(kairos.url, token, 'GET', `/v1/jobs/${jobId}/status`)).body.latestRun),
+    );
     await stopKairos(kairos.child, 'SIGTERM');
     current = undefined;
+    if (stuck.length > 0) console.log(JSON.stringify({ stuck }));
 
     const executions = readFileSync(marks, 'utf8').trim().split('\n');
     const perJob = new Map<string, number>();

@@ -72,17 +72,19 @@ export async function completeAttempt(
     ...(error ? { error } : {}),
     ...keys,
   });
+  const delay = retry ? retryDelayMs({ ...policy, maxAttempts: run.maxAttempts }, attempt, deps.random) : 0;
+  const when = new Date(deps.clock.now().getTime() + delay);
   const done = await guarded(deps, run, attempt, status, {
     attempts,
     error,
     leaseUntil: undefined,
     handle: undefined,
+    // Kept so the attempt's deadline check can plan the retry again if a crash lost it (see timeout.ts).
+    retryAt: retry ? when.toISOString() : undefined,
     ...(isTerminal(status) ? { endedAt: now } : {}),
   });
   if (!done) return undefined;
   if (retry) {
-    const delay = retryDelayMs({ ...policy, maxAttempts: run.maxAttempts }, attempt, deps.random);
-    const when = new Date(deps.clock.now().getTime() + delay);
     await deps.timers.fireAt(when, { kind: 'start', runId, attempt: attempt + 1 }, run.lane ?? 'normal');
     log({ level: 'INFO', message: 'attempt failed; retrying', runId, attempt, delayMs: delay, error });
     return done;

@@ -5,13 +5,20 @@ import { completeAttempt } from './complete.js';
 import type { EngineDeps } from './deps.js';
 
 /**
- * The deadline timer of an attempt. A no-op unless that attempt is still RUNNING: then it is stopped (aborted
- * here, or its async execution stopped by handle) and recorded as TIMED_OUT, retried per policy. An attempt
- * running in this process reports its own Timeout outcome once aborted.
+ * The deadline check of an attempt. If that attempt is still RUNNING at its deadline, it is stopped (aborted
+ * here, or its async execution stopped by handle) and recorded as TIMED_OUT, retried per policy; an attempt
+ * running in this process reports its own Timeout outcome once aborted. If it is RETRYING, the retry is planned
+ * again. Otherwise it does nothing.
  */
 export async function handleTimeout(deps: EngineDeps, message: TimeoutMessage): Promise<void> {
   const { runId, attempt } = message;
   const run = await deps.runs.get(runId);
+  if (run?.status === 'RETRYING' && run.attempt === attempt) {
+    // The attempt ended and its retry was planned right after that write; a crash in between would lose the
+    // retry, so plan it again (a second start of the same attempt is a no-op).
+    const at = Math.max(Date.parse(run.retryAt ?? ''), deps.clock.now().getTime()) || deps.clock.now().getTime();
+    return deps.timers.fireAt(new Date(at), { kind: 'start', runId, attempt: attempt + 1 }, run.lane ?? 'normal');
+  }
   if (run?.status !== 'RUNNING' || run.attempt !== attempt) return;
   if (message.deadline && Date.parse(message.deadline) > deps.clock.now().getTime()) {
     return armDeadlineCheck(deps, message, run.lane ?? 'normal');

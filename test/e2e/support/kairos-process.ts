@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 
 /**
  * `kairos local` in a process of its own: `node --import tsx` (one process, so SIGKILL really kills the
@@ -17,6 +18,13 @@ export function spawnKairos(
     },
   );
   let output = '';
+  // KAIROS_TEST_PROCESS_LOG=<file> keeps everything the process printed, for diagnosing a failed run.
+  const keep = process.env.KAIROS_TEST_PROCESS_LOG;
+  if (keep) {
+    const sink = createWriteStream(keep, { flags: 'a' });
+    child.stdout?.pipe(sink);
+    child.stderr?.pipe(sink);
+  }
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`kairos local did not start:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
