@@ -15,7 +15,7 @@ import {
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { createDocumentClient } from '../adapters/aws/dynamo-client.js';
-import { physicalTableName, TABLES, type TableDefinition } from '../store/tables.js';
+import { physicalTableName, projectionOf, TABLES, type TableDefinition } from '../store/tables.js';
 import { lockDirectory } from './dir-lock.js';
 
 /** Region the local clients claim; nothing local ever reaches AWS, but the SDK insists on one. */
@@ -85,6 +85,11 @@ export type TableNames = Record<TableDefinition['id'], string>;
 /**
  * Creates every table of `TABLES` under `prefix` unless it exists, waits until it and its indexes are ACTIVE,
  * and enables TTL where the server supports it. Safe to call on every start.
+ *
+ * An existing table is left as it is: nothing is migrated, so the index projection of a table created by an
+ * older version (e.g. `ALL` in a local data directory, where it is now `KEYS_ONLY`) stays what it was. The
+ * stores work on either, since they read the items by key after querying an index; delete the data directory
+ * to get the current definition.
  */
 export async function ensureTables(
   client: DynamoDBClient | DynamoDBDocumentClient,
@@ -131,7 +136,7 @@ function createTableInput(name: string, table: TableDefinition): CreateTableComm
         : table.globalIndexes.map((index) => ({
             IndexName: index.indexName,
             KeySchema: schema(index.partitionKey, index.sortKey),
-            Projection: { ProjectionType: 'ALL' },
+            Projection: { ProjectionType: projectionOf(index) },
           })),
   };
 }

@@ -13,6 +13,25 @@ export interface IndexDefinition {
   readonly indexName: string;
   readonly partitionKey: KeyDefinition;
   readonly sortKey?: KeyDefinition;
+  /**
+   * Attributes copied into the index. `ALL` copies the whole item, so every write that changes any attribute
+   * also writes the index (one more write unit per KB). `KEYS_ONLY` copies only the table and index keys: the
+   * index is written only when an item enters or leaves it or one of those keys changes, and readers fetch
+   * the items themselves (`BatchGetItem`) after querying the keys. DynamoDB cannot change the projection of an
+   * existing index: on a deployed table CloudFormation rejects the update ("Cannot update GSI's properties
+   * other than Provisioned Throughput…"), so a change there needs an index under a new name (added in one
+   * deployment, the old one removed in a later one). Read it through {@link projectionOf}.
+   * @default 'ALL'
+   */
+  readonly projection?: IndexProjection;
+}
+
+/** What a global secondary index copies from the item: everything, or only the table and index keys. */
+export type IndexProjection = 'ALL' | 'KEYS_ONLY';
+
+/** The projection of `index`, its default applied. */
+export function projectionOf(index: IndexDefinition): IndexProjection {
+  return index.projection ?? 'ALL';
 }
 
 export interface TableDefinition {
@@ -37,6 +56,9 @@ export const JOBS_TABLE: TableDefinition = {
       indexName: 'byCreated',
       partitionKey: { name: 'listKey', type: 'S' },
       sortKey: { name: 'createdKey', type: 'S' },
+      // Keys only: status changes, pause/resume and definition updates keep the keys, so they leave the index
+      // untouched instead of rewriting a copy of the whole job.
+      projection: 'KEYS_ONLY',
     },
   ],
 };
@@ -51,6 +73,9 @@ export const RUNS_TABLE: TableDefinition = {
       indexName: 'byJob',
       partitionKey: { name: 'jobId', type: 'S' },
       sortKey: { name: 'scheduledKey', type: 'S' },
+      // Keys only: a run is updated several times (claim, completion, lease renewals) and none of those
+      // updates may rewrite the index; only a new run or a new `scheduledFor` (which moves the key) does.
+      projection: 'KEYS_ONLY',
     },
   ],
 };

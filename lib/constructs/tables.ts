@@ -3,7 +3,13 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { type KeyDefinition, TABLES, type TableDefinition } from '../../lambdas/store/tables.js';
+import {
+  type IndexProjection,
+  type KeyDefinition,
+  projectionOf,
+  TABLES,
+  type TableDefinition,
+} from '../../lambdas/store/tables.js';
 
 /** Logical id of a Kairos table: `Jobs`, `Runs` or `Schedule`. */
 export type TableId = TableDefinition['id'];
@@ -47,6 +53,11 @@ interface DataAccess {
   readonly keyActions: string[];
   readonly indexes: boolean;
 }
+
+const PROJECTION_TYPES: Record<IndexProjection, dynamodb.ProjectionType> = {
+  ALL: dynamodb.ProjectionType.ALL,
+  KEYS_ONLY: dynamodb.ProjectionType.KEYS_ONLY,
+};
 
 function attributeType(key: KeyDefinition): dynamodb.AttributeType {
   return key.type === 'N' ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.STRING;
@@ -98,7 +109,7 @@ export class KairosTables extends Construct {
           indexName: index.indexName,
           partitionKey: attribute(index.partitionKey),
           sortKey: index.sortKey && attribute(index.sortKey),
-          projectionType: dynamodb.ProjectionType.ALL,
+          projectionType: PROJECTION_TYPES[projectionOf(index)],
         });
       }
       this.tables.set(definition.id, { table, definition });

@@ -1,6 +1,7 @@
 /**
  * `JobStore` on the DynamoDB Jobs table: create-if-absent, optimistic locking on `version`, guarded status
- * changes, and a newest-first listing on the `byCreated` index with opaque, signed cursors.
+ * changes, and a newest-first listing on the keys-only `byCreated` index (jobs read by key, filtered in code)
+ * with opaque, signed cursors.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
@@ -12,7 +13,7 @@ import {
 import type { JobRecord, JobStatus } from '../../core/job.js';
 import type { JobStore } from '../../ports.js';
 import { type CursorKey, createCursorCodec } from '../../store/cursor.js';
-import { fromJobItem, JOB_CURSOR_KEYS, jobCursorKey, toJobItem } from '../../store/dynamo-items.js';
+import { fromJobItem, JOB_CURSOR_KEYS, toJobItem } from '../../store/dynamo-items.js';
 import { JOBS_LIST_PARTITION, JOBS_TABLE } from '../../store/tables.js';
 import {
   checkLimit,
@@ -35,6 +36,19 @@ export interface DynamoJobStoreOptions {
 const EVERY_JOB_STATUS: Record<JobStatus, true> = { ACTIVE: true, PAUSED: true, DELETED: true };
 
 const BY_CREATED = JOBS_TABLE.globalIndexes[0]!.indexName;
+const TABLE_KEY = [JOBS_TABLE.partitionKey.name];
+
+/**
+ * The value of tag `key` on a stored job, if it is a string. Own properties only: a tag key may hold any
+ * character and may be named like an `Object.prototype` member (`constructor`).
+ */
+function tagOf(item: Record<string, unknown>, key: string): string | undefined {
+  const definition = item.definition as { tags?: unknown } | undefined;
+  const tags = definition?.tags;
+  if (typeof tags !== 'object' || tags === null || !Object.hasOwn(tags, key)) return undefined;
+  const value = (tags as Record<string, unknown>)[key];
+  return typeof value === 'string' ? value : undefined;
+}
 
 /** Builds a `JobStore` on the given table. */
 export function createDynamoJobStore(options: DynamoJobStoreOptions): JobStore {
@@ -134,42 +148,36 @@ export function createDynamoJobStore(options: DynamoJobStoreOptions): JobStore {
       const startKey = query.cursor === undefined ? undefined : decodeStart(query.cursor);
       if (query.statuses.length === 0) return { items: [] };
 
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':list': JOBS_LIST_PARTITION };
-      const filters: string[] = [];
       const everyStatus = Object.keys(EVERY_JOB_STATUS).every((s) => query.statuses.includes(s as JobStatus));
-      if (!everyStatus) {
-        const statuses = inList('status', query.statuses);
-        names['#status'] = 'status';
-        Object.assign(values, statuses.values);
-        filters.push(`#status IN (${statuses.list})`);
+      const statuses = everyStatus ? undefined : new Set<unknown>(query.statuses);
+      const tag = query.tag;
+      if (tag !== undefined && tag.key.length === 0) {
+        throw ValidationError.at('query.tag', 'The tag key must not be empty.');
       }
-      if (query.tag !== undefined) {
-        if (query.tag.key.length === 0)
-          throw ValidationError.at('query.tag', 'The tag key must not be empty.');
-        // Names for every path segment: a tag key may hold any character, including `.`, `#` or spaces.
-        Object.assign(names, { '#definition': 'definition', '#tags': 'tags', '#tagKey': query.tag.key });
-        values[':tagValue'] = query.tag.value;
-        filters.push('#definition.#tags.#tagKey = :tagValue');
-      }
+      const keep =
+        statuses === undefined && tag === undefined
+          ? undefined
+          : (item: Record<string, unknown>) =>
+              (statuses === undefined || statuses.has(item.status)) &&
+              (tag === undefined || tagOf(item, tag.key) === tag.value);
 
       const page = await queryNewestFirst({
         client,
         limit: query.limit,
         startKey,
+        tableKey: TABLE_KEY,
+        cursorKeys: JOB_CURSOR_KEYS,
+        keep,
         input: {
           TableName,
           IndexName: BY_CREATED,
           KeyConditionExpression: 'listKey = :list',
-          FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
-          ExpressionAttributeNames: filters.length > 0 ? names : undefined,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeValues: { ':list': JOBS_LIST_PARTITION },
         },
       });
       const items = page.items.map(fromJobItem);
-      const last = items.at(-1);
-      return page.hasMore && last !== undefined
-        ? { items, nextCursor: codec.encode(jobCursorKey(last)) }
+      return page.hasMore && page.lastKey !== undefined
+        ? { items, nextCursor: codec.encode(page.lastKey) }
         : { items };
     },
   };

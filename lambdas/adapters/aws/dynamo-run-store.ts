@@ -1,18 +1,13 @@
 /**
  * `RunStore` on the DynamoDB Runs table: one record per slot (create-if-absent), every state change one
- * conditional `UpdateItem` guarded by status (and attempt), and run history newest first on the `byJob` index.
+ * conditional `UpdateItem` guarded by status (and attempt), and run history newest first on the keys-only `byJob`
+ * index (the runs themselves read by key, so updating a run never rewrites the index).
  */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { IllegalStateError, NotFoundError, ValidationError } from '../../core/errors.js';
 import type { RunStore, RunTransition } from '../../ports.js';
 import { type CursorKey, createCursorCodec } from '../../store/cursor.js';
-import {
-  fromRunItem,
-  RUN_CURSOR_KEYS,
-  runCursorKey,
-  scheduledKeyOf,
-  toRunItem,
-} from '../../store/dynamo-items.js';
+import { fromRunItem, RUN_CURSOR_KEYS, scheduledKeyOf, toRunItem } from '../../store/dynamo-items.js';
 import { RUNS_TABLE } from '../../store/tables.js';
 import {
   checkLimit,
@@ -32,6 +27,7 @@ export interface DynamoRunStoreOptions {
 }
 
 const BY_JOB = RUNS_TABLE.globalIndexes[0]!.indexName;
+const TABLE_KEY = [RUNS_TABLE.partitionKey.name];
 
 /** Attributes a transition must never write through `set`: keys, index keys and the guarded status. */
 const PROTECTED = new Set(['runId', 'jobId', 'status', 'scheduledKey']);
@@ -133,25 +129,25 @@ export function createDynamoRunStore(options: DynamoRunStoreOptions): RunStore {
       const startKey = query.cursor === undefined ? undefined : decodeStart(query.cursor, query.jobId);
       const statuses = query.statuses;
       if (statuses !== undefined && statuses.length === 0) return { items: [] };
-      const filter = statuses === undefined ? undefined : inList('status', statuses);
+      const wanted = statuses === undefined ? undefined : new Set<unknown>(statuses);
 
       const page = await queryNewestFirst({
         client,
         limit: query.limit,
         startKey,
+        tableKey: TABLE_KEY,
+        cursorKeys: RUN_CURSOR_KEYS,
+        keep: wanted === undefined ? undefined : (item) => wanted.has(item.status),
         input: {
           TableName,
           IndexName: BY_JOB,
           KeyConditionExpression: 'jobId = :jobId',
-          FilterExpression: filter === undefined ? undefined : `#status IN (${filter.list})`,
-          ExpressionAttributeNames: filter === undefined ? undefined : { '#status': 'status' },
-          ExpressionAttributeValues: { ':jobId': query.jobId, ...filter?.values },
+          ExpressionAttributeValues: { ':jobId': query.jobId },
         },
       });
       const items = page.items.map(fromRunItem);
-      const last = items.at(-1);
-      return page.hasMore && last !== undefined
-        ? { items, nextCursor: codec.encode(runCursorKey(last)) }
+      return page.hasMore && page.lastKey !== undefined
+        ? { items, nextCursor: codec.encode(page.lastKey) }
         : { items };
     },
 

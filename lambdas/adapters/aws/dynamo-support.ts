@@ -1,15 +1,18 @@
 /**
  * Pieces shared by the DynamoDB store adapters: recognising a lost condition, reading the item that made it
- * fail, and collecting one page of a filtered, newest-first index query.
+ * fail, reading items by key in batches, and collecting one page of a filtered, newest-first listing on a
+ * keys-only index.
  */
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { AlreadyExistsError, ValidationError } from '../../core/errors.js';
+import { AlreadyExistsError, KairosError, ValidationError } from '../../core/errors.js';
 import type { CursorKey } from '../../store/cursor.js';
+import { chunk } from './dynamo-batch-write.js';
 
 /** Whether `error` is DynamoDB's answer to a condition that did not hold. */
 export function isConditionalCheckFailed(error: unknown): boolean {
@@ -57,44 +60,156 @@ export function checkLimit(limit: number): void {
   }
 }
 
-/** Items read per request when a filter may drop most of them: fewer round trips for sparse filters. */
+/** The most keys one BatchGetItem accepts. */
+export const BATCH_GET_LIMIT = 100;
+
+export interface BatchGetOptions {
+  /** Rounds per chunk, the first included, before unprocessed keys become an error. @default 8 */
+  readonly maxAttempts?: number;
+  /** Backoff before the second round; doubles each round (throttling clears in well under a second). @default 50 */
+  readonly baseDelayMs?: number;
+}
+
+/** Keys DynamoDB still had not read after every retry; retrying the whole operation later may succeed. */
+export class BatchGetIncompleteError extends KairosError {
+  override readonly retryable = true;
+  constructor(
+    readonly tableName: string,
+    readonly unprocessed: number,
+  ) {
+    super(`BatchGetItem left ${unprocessed} key(s) of ${tableName} unprocessed after every retry.`);
+  }
+}
+
+type Item = Record<string, unknown>;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The attributes `names` of `item` (a key, when `names` are the key attributes). */
+function pick(item: Item, names: readonly string[]): Item {
+  return Object.fromEntries(names.map((name) => [name, item[name]]));
+}
+
+/** One string per key, equal for equal keys (key attributes are strings or numbers). */
+const identity = (item: Item, keyNames: readonly string[]): string =>
+  JSON.stringify(keyNames.map((name) => item[name]));
+
+/**
+ * Reads the items of `keys` (each holding exactly the table's key attributes `keyNames`) with BatchGetItem:
+ * chunks of 100, keys DynamoDB leaves unprocessed retried with exponential backoff a bounded number of times,
+ * then `BatchGetIncompleteError` instead of a silent gap. Answers in the order of `keys`, `undefined` where no
+ * item exists. Eventually consistent, like the index queries whose keys it resolves.
+ */
+export async function batchGetInOrder(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keyNames: readonly string[],
+  keys: readonly Item[],
+  options: BatchGetOptions = {},
+): Promise<(Item | undefined)[]> {
+  const maxAttempts = options.maxAttempts ?? 8;
+  const baseDelayMs = options.baseDelayMs ?? 50;
+  const found = new Map<string, Item>();
+  // One request must not name a key twice (DynamoDB refuses the whole request), so duplicates are read once.
+  const unique = [...new Map(keys.map((key) => [identity(key, keyNames), key])).values()];
+  for (const part of chunk(unique, BATCH_GET_LIMIT)) {
+    let pending: Item[] = part;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > maxAttempts) throw new BatchGetIncompleteError(tableName, pending.length);
+      if (attempt > 1) await sleep(baseDelayMs * 2 ** (attempt - 2));
+      const result = await client.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
+      );
+      for (const item of result.Responses?.[tableName] ?? []) found.set(identity(item, keyNames), item);
+      pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return keys.map((key) => found.get(identity(key, keyNames)));
+}
+
+/** Keys queried per request when a filter may drop most of the items: fewer round trips for sparse filters. */
 const FILTERED_PAGE_SIZE = 50;
 
 export interface NewestFirstQuery {
   readonly client: DynamoDBDocumentClient;
-  /** Table, index, key condition, optional filter and expression attributes. */
-  readonly input: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey' | 'ScanIndexForward'>;
+  /**
+   * Table, index, key condition and its expression attributes. No filter: a `KEYS_ONLY` index holds nothing
+   * else to filter on, so `keep` filters the items once they are read.
+   */
+  readonly input: Omit<
+    QueryCommandInput,
+    | 'Limit'
+    | 'ExclusiveStartKey'
+    | 'ScanIndexForward'
+    | 'FilterExpression'
+    | 'ProjectionExpression'
+    | 'Select'
+  > & { readonly TableName: string };
+  /** Key attributes of the table, to read the items the index names. */
+  readonly tableKey: readonly string[];
+  /** Attributes of a start key of the index (table key and index key): what the cursor carries. */
+  readonly cursorKeys: readonly string[];
+  /** Which items to return (status, tag filters); every item when absent. */
+  readonly keep?: (item: Item) => boolean;
   readonly limit: number;
   /** Resume right after this key. */
   readonly startKey?: CursorKey;
+  readonly batchGet?: BatchGetOptions;
+}
+
+export interface NewestFirstPage {
+  readonly items: Item[];
+  readonly hasMore: boolean;
+  /** Index key of the last item returned (where it stood when queried): the next page starts after it. */
+  readonly lastKey?: CursorKey;
 }
 
 /**
- * Collects up to `limit` matching items, newest first. `Limit` caps the items *read* before the filter drops
- * any, so this keeps querying until it holds `limit + 1` matches (the extra one only proves there is a next
- * page) or the index ends. The caller builds the cursor from the last item returned, never from
- * `LastEvaluatedKey`, so items read past it are neither skipped nor repeated.
+ * Collects up to `limit` items that `keep` accepts, newest first, from an index that holds keys only: each
+ * query page of keys is resolved with BatchGetItem in index order, an item deleted in between is skipped,
+ * and `keep` applies to the item as read. This keeps querying until it holds `limit + 1` items (the extra
+ * one only proves there is a next page) or the index ends. The cursor is the index key of the last item
+ * returned, never `LastEvaluatedKey`, so keys read past it are neither skipped nor repeated.
+ *
+ * Under a filter, keys are resolved in growing slices (what is still missing, then doubling up to 100 per
+ * request), so a dense filter reads little more than it returns and a sparse one needs few round trips.
  */
-export async function queryNewestFirst(
-  query: NewestFirstQuery,
-): Promise<{ items: Record<string, unknown>[]; hasMore: boolean }> {
-  const items: Record<string, unknown>[] = [];
-  const filtered = query.input.FilterExpression !== undefined;
+export async function queryNewestFirst(query: NewestFirstQuery): Promise<NewestFirstPage> {
+  const { client, input, limit, keep } = query;
+  const found: Array<{ item: Item; entry: Item }> = [];
   let startKey: Record<string, unknown> | undefined = query.startKey;
+  let slice = 0;
   do {
-    const needed = query.limit + 1 - items.length;
-    const page = await query.client.send(
+    const needed = limit + 1 - found.length;
+    const page = await client.send(
       new QueryCommand({
-        ...query.input,
+        ...input,
         ScanIndexForward: false,
-        Limit: filtered ? Math.max(needed, FILTERED_PAGE_SIZE) : needed,
+        Limit: keep === undefined ? needed : Math.max(needed, FILTERED_PAGE_SIZE),
         ExclusiveStartKey: startKey,
       }),
     );
-    items.push(...(page.Items ?? []));
+    const entries = page.Items ?? [];
+    for (let next = 0; next < entries.length && found.length <= limit; ) {
+      slice = Math.min(BATCH_GET_LIMIT, Math.max(limit + 1 - found.length, slice * 2));
+      const part = entries.slice(next, next + slice);
+      next += part.length;
+      const keys = part.map((entry) => pick(entry, query.tableKey));
+      const items = await batchGetInOrder(client, input.TableName, query.tableKey, keys, query.batchGet);
+      part.forEach((entry, i) => {
+        const item = items[i];
+        if (item !== undefined && (keep === undefined || keep(item))) found.push({ item, entry });
+      });
+    }
     startKey = page.LastEvaluatedKey;
-  } while (items.length <= query.limit && startKey !== undefined);
-  return { items: items.slice(0, query.limit), hasMore: items.length > query.limit };
+  } while (found.length <= limit && startKey !== undefined);
+  const returned = found.slice(0, limit);
+  const last = returned.at(-1);
+  return {
+    items: returned.map((f) => f.item),
+    hasMore: found.length > limit,
+    lastKey: last === undefined ? undefined : (pick(last.entry, query.cursorKeys) as CursorKey),
+  };
 }
 
 /** Create-if-absent: one conditional put on the partition key; an existing item is `AlreadyExistsError`. */

@@ -2,10 +2,12 @@
  * Counts every AWS request of the bench with one SDK middleware per client. DynamoDB requests go through to the
  * embedded DynamoDB (so stores behave exactly as deployed) and are sized: each written item is read before and
  * after the write with a separate, uncounted client, because DynamoDB bills a write by the larger of the two
- * images and bills each GSI the item is in. Every other service is answered in the middleware, never sent.
+ * images and bills each GSI the write changes (by the index's projection). Every other service is answered in
+ * the middleware, never sent.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { TableDefinition } from '../../../lambdas/store/tables.js';
+import { projectionOf, type TableDefinition } from '../../../lambdas/store/tables.js';
 import type { createFakeAws } from './fake-services.js';
 import { itemBytes, readUnits, writeUnits } from './item-size.js';
 
@@ -87,18 +89,32 @@ export function createRequestCounter(options: CounterOptions) {
     );
   };
 
-  /** Units of one item write: the larger image, plus each GSI the item is in (two if its index key moved). */
+  /**
+   * Units of one item write: the larger image, plus what each GSI is written. DynamoDB writes an index when
+   * the item enters or leaves it (one write), moves in it (an index key changed: delete and put, two writes),
+   * or stays but changes a projected attribute (one write); an `ALL` index projects every attribute, a
+   * `KEYS_ONLY` one only the table and index keys, so there only entering, leaving or moving counts. An index
+   * write costs the size of the projected image (the whole item, or its keys: one unit).
+   */
   const sizeWrite = (table: TableDefinition, before: Item | undefined, after: Item | undefined) => {
     const bytes = Math.max(itemBytes(before), itemBytes(after));
     const base = writeUnits(bytes);
+    const tableKeys = [table.partitionKey.name, ...(table.sortKey ? [table.sortKey.name] : [])];
     let gsiUnits = 0;
     for (const index of table.globalIndexes) {
       const keys = [index.partitionKey.name, ...(index.sortKey ? [index.sortKey.name] : [])];
-      const inIndex = (item: Item | undefined) =>
-        item !== undefined && keys.every((k) => item[k] !== undefined);
-      const moved = inIndex(before) && inIndex(after) && keys.some((k) => before![k] !== after![k]);
-      // Projection ALL: the index entry is the whole item, so it costs what the item costs.
-      if (inIndex(before) || inIndex(after)) gsiUnits += base * (moved ? 2 : 1);
+      const projectAll = projectionOf(index) === 'ALL';
+      const projected = (item: Item | undefined): Item | undefined => {
+        if (item === undefined || !keys.every((k) => item[k] !== undefined)) return undefined;
+        if (projectAll) return item;
+        return Object.fromEntries([...tableKeys, ...keys].map((k) => [k, item[k]]));
+      };
+      const [old, now] = [projected(before), projected(after)];
+      if (old === undefined && now === undefined) continue;
+      const units = writeUnits(Math.max(itemBytes(old), itemBytes(now)));
+      if (old === undefined || now === undefined) gsiUnits += units;
+      else if (keys.some((k) => !isDeepStrictEqual(old[k], now[k]))) gsiUnits += 2 * units;
+      else if (!isDeepStrictEqual(old, now)) gsiUnits += units;
     }
     return { bytes, units: base + gsiUnits, gsiUnits };
   };
@@ -130,6 +146,24 @@ export function createRequestCounter(options: CounterOptions) {
     }
     const result = await send();
     const output = result.output ?? {};
+    if (command === 'BatchGetItem') {
+      // Billed per item read, each rounded up on its own, like a GetItem.
+      const [tableName, request] = Object.entries(input.RequestItems as Record<string, any>)[0]!;
+      const read: Item[] = output.Responses?.[tableName] ?? [];
+      const bytes = read.map(itemBytes);
+      calls.push({
+        phase: state.phase,
+        service: 'dynamodb',
+        command,
+        kind: 'read',
+        table: tableOf(tableName).id,
+        items: read.length,
+        units: bytes.reduce((sum, b) => sum + readUnits(b, request.ConsistentRead === true), 0),
+        gsiUnits: 0,
+        maxItemBytes: Math.max(0, ...bytes),
+      });
+      return result;
+    }
     const read: Item[] = output.Item ? [output.Item] : (output.Items ?? []);
     const bytes = read.map(itemBytes);
     const consistent = input.ConsistentRead === true;

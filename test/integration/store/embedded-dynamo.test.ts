@@ -99,7 +99,7 @@ describe('ensureTables', () => {
       expect(Table?.TableStatus).toBe('ACTIVE');
       expect(Table?.BillingModeSummary?.BillingMode ?? 'PAY_PER_REQUEST').toBe('PAY_PER_REQUEST');
       expect(Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType])).toEqual([
-        ['byJob', 'ALL'],
+        ['byJob', 'KEYS_ONLY'],
       ]);
       const schedule = await raw.send(new DescribeTableCommand({ TableName: names.Schedule }));
       expect(schedule.Table?.KeySchema).toEqual([
