@@ -79,7 +79,11 @@ describe('crash safety', () => {
       if (process.env.KAIROS_TEST_VERBOSE) console.log(`pending ${pending.size}`, statuses);
     }
     const stuck = await Promise.all(
-      [...pending].slice(0, 5).map(async (jobId) => (await call(kairos.url, token, 'GET', `/v1/jobs/${jobId}/status`)).body.latestRun),
+      [...pending]
+        .slice(0, 5)
+        .map(
+          async (jobId) => (await call(kairos.url, token, 'GET', `/v1/jobs/${jobId}/status`)).body.latestRun,
+        ),
     );
     await stopKairos(kairos.child, 'SIGTERM');
     current = undefined;
