@@ -16,8 +16,13 @@ export async function handleTimeout(deps: EngineDeps, message: TimeoutMessage): 
   if (run?.status === 'RETRYING' && run.attempt === attempt) {
     // The attempt ended and its retry was planned right after that write; a crash in between would lose the
     // retry, so plan it again (a second start of the same attempt is a no-op).
-    const at = Math.max(Date.parse(run.retryAt ?? ''), deps.clock.now().getTime()) || deps.clock.now().getTime();
-    return deps.timers.fireAt(new Date(at), { kind: 'start', runId, attempt: attempt + 1 }, run.lane ?? 'normal');
+    const now = deps.clock.now().getTime();
+    const at = run.retryAt ? Math.max(Date.parse(run.retryAt), now) : now;
+    return deps.timers.fireAt(
+      new Date(at),
+      { kind: 'start', runId, attempt: attempt + 1 },
+      run.lane ?? 'normal',
+    );
   }
   if (run?.status !== 'RUNNING' || run.attempt !== attempt) return;
   if (message.deadline && Date.parse(message.deadline) > deps.clock.now().getTime()) {
