@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// One project per test kind so `npm test` runs them all and each can be run alone.
+// One project per test kind so `npm test` runs them all and each can be run alone. Files run one at a time:
+// the e2e suites measure timings (retry gaps, cancel within 2 s) and the crash test loads both cores, so running
+// them side by side on a 2-core machine makes timings, not code, decide the outcome.
 export default defineConfig({
   test: {
+    maxWorkers: 1,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 30_000 } },
