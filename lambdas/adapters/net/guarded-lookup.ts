@@ -64,8 +64,13 @@ export interface HttpTargetGuardOptions {
   readonly allowList: AllowList;
   /** Every address of a host name. @default dns.lookup with `all: true` */
   readonly resolve?: (host: string) => Promise<readonly string[]>;
-  /** How long a lookup may take before the host counts as not resolving. @default 5000 */
+  /** How long a lookup may take before the host counts as not resolving. @default 2000 */
   readonly resolveTimeoutMs?: number;
+  /**
+   * How long an answer (or a failure) is reused for the same host, so a burst of creates toward one host costs
+   * one lookup, and an unresolvable name costs the timeout once, not per request. @default 60_000
+   */
+  readonly cacheTtlMs?: number;
 }
 
 const systemResolve = async (host: string): Promise<readonly string[]> =>
@@ -90,7 +95,19 @@ async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promi
  * every request is screened again at connect time. Other target types have nothing to check.
  */
 export function createHttpTargetGuard(options: HttpTargetGuardOptions): TargetGuard {
-  const { allowList, resolve = systemResolve, resolveTimeoutMs = 5000 } = options;
+  const { allowList, resolve = systemResolve, resolveTimeoutMs = 2000, cacheTtlMs = 60_000 } = options;
+  const cache = new Map<string, { readonly until: number; readonly addresses: Promise<readonly string[]> }>();
+  const lookup = (host: string): Promise<readonly string[]> => {
+    const now = Date.now();
+    const hit = cache.get(host);
+    if (hit && hit.until > now) return hit.addresses;
+    const addresses = withTimeout(resolve(host), resolveTimeoutMs, `resolving ${host}`).catch(
+      (): readonly string[] => [], // not resolvable from here: left to the connect-time check
+    );
+    if (cache.size > 10_000) cache.clear(); // bounded: a cache, not a record
+    cache.set(host, { until: now + cacheTtlMs, addresses });
+    return addresses;
+  };
   return {
     async check(target, path) {
       if (target.type !== 'http') return [];
@@ -102,9 +119,7 @@ export function createHttpTargetGuard(options: HttpTargetGuardOptions): TargetGu
       if (parseIp(host) !== undefined) {
         addresses = [host.replace(/^\[|\]$/g, '')];
       } else {
-        addresses = await withTimeout(resolve(host), resolveTimeoutMs, `resolving ${host}`).catch(
-          (): readonly string[] => [], // not resolvable from here: left to the connect-time check
-        );
+        addresses = await lookup(host);
       }
       for (const address of addresses) {
         const verdict = screenAddress(host, address, allowList);

@@ -118,6 +118,22 @@ describe('createHttpTargetGuard', () => {
     expect(await never.check(http('http://93.184.215.14/'), '$.target')).toEqual([]);
   });
 
+  it("reuses a host's answer (or failure) for the cache period", async () => {
+    const asked: string[] = [];
+    const cached = createHttpTargetGuard({
+      allowList: EMPTY_ALLOW_LIST,
+      resolve: async (host) => {
+        asked.push(host);
+        return host === 'inside.test' ? ['10.1.2.3'] : [];
+      },
+    });
+    for (let i = 0; i < 3; i++) {
+      expect(await cached.check(http('https://inside.test/a'), '$.target')).toHaveLength(1);
+      expect(await cached.check(http('https://nowhere.test/b'), '$.target')).toEqual([]);
+    }
+    expect(asked).toEqual(['inside.test', 'nowhere.test']);
+  });
+
   it('has nothing to say about other target types', async () => {
     expect(await guard.check({ type: 'lambda', functionArn: 'fn' }, '$.target')).toEqual([]);
   });
