@@ -66,6 +66,7 @@ export function buildAwsEngine(env: NodeJS.ProcessEnv = process.env): AwsEngine 
               cluster,
               subnets: listEnv(env, 'KAIROS_FARGATE_SUBNETS'),
               securityGroups: listEnv(env, 'KAIROS_FARGATE_SECURITY_GROUPS'),
+              assignPublicIp: env.KAIROS_FARGATE_ASSIGN_PUBLIC_IP === 'true',
             },
       allowList,
     }),
