@@ -2,7 +2,6 @@ import {
   ConflictError,
   type FieldProblem,
   IllegalStateError,
-  KairosError,
   NotFoundError,
   ValidationError,
   VersionConflictError,
@@ -14,6 +13,7 @@ import type { RunRecord } from '../../core/run.js';
 import { nextFireTimes } from '../../core/schedule/index.js';
 import { type RuntimeKind, validateJobDefinition } from '../../core/validate-job.js';
 import type { Clock, JobStore, Page, RunStore, TargetGuard } from '../../ports.js';
+import { batchCreate } from './batch.js';
 import { type JobView, toJobView } from './job-view.js';
 import { applyJobPatch, patchChangesSchedule } from './patch.js';
 
@@ -173,29 +173,10 @@ export function createJobService(deps: JobServiceDeps) {
     return { times: times.map((t) => t.toISOString()) };
   }
 
-  async function batchCreate(bodies: unknown, options: CreateOptions) {
-    if (!Array.isArray(bodies) || bodies.length === 0 || bodies.length > 100) {
-      throw ValidationError.at('$.jobs', 'must be an array of 1 to 100 job definitions');
-    }
-    const items = [];
-    for (const [i, body] of bodies.entries()) {
-      // With a key, item i gets `<key>:<i>`, so retrying the whole batch replays every item.
-      const idempotencyKey = options.idempotencyKey ? `${options.idempotencyKey}:${i}` : undefined;
-      try {
-        const { job } = await create(body, { ...options, idempotencyKey });
-        items.push({ jobId: job.jobId, status: 201 });
-      } catch (error) {
-        if (!(error instanceof KairosError) || error.status >= 500) throw error;
-        items.push({ error: batchItemError(error, i) });
-      }
-    }
-    return { items };
-  }
-
   return {
     create,
     update,
-    batchCreate,
+    batchCreate: (bodies: unknown, options: CreateOptions) => batchCreate(create, bodies, options),
     preview,
     get: async (jobId: string): Promise<JobView> => view(await mustGet(jobId)),
     list: async (options: ListOptions): Promise<Page<JobView>> => {
@@ -223,11 +204,3 @@ export function createJobService(deps: JobServiceDeps) {
 }
 
 export type JobService = ReturnType<typeof createJobService>;
-
-function batchItemError(error: KairosError, index: number) {
-  const errors =
-    error instanceof ValidationError
-      ? error.problems.map((p) => ({ ...p, path: p.path.replace(/^\$/, `$.jobs[${index}]`) }))
-      : undefined;
-  return { status: error.status, title: error.name, detail: error.message, ...(errors ? { errors } : {}) };
-}
