@@ -9,6 +9,7 @@ import type { JobRecord, JobStatus } from './core/job.js';
 import type { DispatchMessage, Lane, OutboundMessage } from './core/messages.js';
 import type { RunError, RunRecord } from './core/run.js';
 import type { RunStatus } from './core/run-states.js';
+import type { SlaMiss } from './core/sla.js';
 
 /** The only source of "now" outside tests; core never reads the clock itself. */
 export interface Clock {
@@ -183,4 +184,17 @@ export interface ExecutionControl {
   unregister(runId: string, controller: AbortController): void;
   /** Aborts the attempt of `runId` running in this process, if any; returns whether one was found. */
   abort(runId: string, reason: Error): boolean;
+}
+
+/** Where SLA misses go: SNS on AWS; the log and `KAIROS_ALERT_WEBHOOK` locally. */
+export interface Alerts {
+  slaMissed(miss: SlaMiss): Promise<void>;
+}
+
+/** SLA misses: one conditional write per run and kind makes "at most one alert" hold under duplicates. */
+export interface SlaStore {
+  /** Records the miss on the run unless that kind is recorded already; true when this call recorded it. */
+  markMiss(miss: SlaMiss): Promise<boolean>;
+  /** Misses detected in [since, until), oldest first. */
+  missesBetween(since: Date, until: Date): Promise<SlaMiss[]>;
 }

@@ -11,7 +11,8 @@ export type Lane = (typeof LANES)[number];
  * - `fire`: a schedule slot of a job is due: create its run (id derived from the slot, so a second fire is a
  *   no-op), plan the next slot, start the run;
  * - `start`: start attempt `attempt` of a run (first attempt, retry after backoff, manual retry);
- * - `timeout`: the deadline of attempt `attempt`; a no-op unless that attempt is still running.
+ * - `timeout`: the deadline of attempt `attempt`; a no-op unless that attempt is still running;
+ * - `sla`: an SLA deadline of a run (`start` or `finish`); records a miss and alerts at most once per kind.
  */
 export const DispatchMessageSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -30,6 +31,12 @@ export const DispatchMessageSchema = z.discriminatedUnion('kind', [
     attempt: z.number().int().min(1),
     /** The attempt's deadline; a check that arrives earlier re-arms itself (so it always fits an SQS delay). */
     deadline: z.iso.datetime().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('sla'),
+    runId: z.string().min(1).max(128),
+    check: z.enum(['start', 'finish']),
+    deadline: z.iso.datetime(),
   }),
 ]);
 

@@ -2,15 +2,19 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createAwsExecutors } from '../adapters/aws/aws-executors.js';
 import { createDocumentClient } from '../adapters/aws/dynamo-client.js';
 import { createDynamoConcurrencySlots } from '../adapters/aws/dynamo-concurrency-slots.js';
 import { createDynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
 import { createDynamoRunStore } from '../adapters/aws/dynamo-run-store.js';
+import { createDynamoSlaStore } from '../adapters/aws/dynamo-sla-store.js';
 import { createDynamoTimerStore } from '../adapters/aws/dynamo-timer-store.js';
 import { createS3Artifacts } from '../adapters/aws/s3-artifacts.js';
+import { createSnsAlerts } from '../adapters/aws/sns-alerts.js';
 import { createSqsDeadLetters, createSqsDispatchQueue } from '../adapters/aws/sqs-dispatch-queue.js';
+import { createLocalAlerts } from '../adapters/local/local-alerts.js';
 import { type AwsConfig, readAwsConfig, requireEnv } from '../config.js';
 import { readTimerConfig } from '../config-queues.js';
 import { type AllowList, allowListFromEnv } from '../core/ssrf.js';
@@ -79,6 +83,12 @@ export function buildAwsEngine(env: NodeJS.ProcessEnv = process.env): AwsEngine 
       queueUrl: requireEnv(env, 'KAIROS_FAILURES_QUEUE_URL'),
     }),
     control: createExecutionControl(),
+    sla: createDynamoSlaStore({ client, runsTable: config.runsTable, jobsTable: config.jobsTable }),
+    // Without a topic (a stack from before alerting), misses are still recorded and logged.
+    alerts: env.KAIROS_ALERT_TOPIC_ARN
+      ? createSnsAlerts({ client: new SNSClient({}), topicArn: env.KAIROS_ALERT_TOPIC_ARN })
+      : createLocalAlerts({ log: (entry) => console.log(JSON.stringify(entry)) }),
+    stage: env.KAIROS_STAGE,
     clock,
     random: Math.random,
     runRetentionDays: Number(env.KAIROS_RUN_RETENTION_DAYS ?? 30),

@@ -117,6 +117,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'Cancel a run',
   },
   {
+    method: 'GET',
+    path: '/v1/sla',
+    role: 'viewer',
+    operationId: 'getSla',
+    summary: 'SLA misses and compliance',
+  },
+  {
     method: 'POST',
     path: '/v1/runs/{runId}/retry',
     role: 'operator',

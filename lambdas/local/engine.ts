@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoConcurrencySlots } from '../adapters/aws/dynamo-concurrency-slots.js';
+import { createDynamoSlaStore } from '../adapters/aws/dynamo-sla-store.js';
 import { createDynamoTimerStore } from '../adapters/aws/dynamo-timer-store.js';
 import { createLocalExecutors } from '../adapters/executors/local-executors.js';
 import { createDiskArtifacts } from '../adapters/local/disk-artifacts.js';
+import { createLocalAlerts } from '../adapters/local/local-alerts.js';
 import { parseDispatchMessage } from '../core/messages.js';
 import type { AllowList } from '../core/ssrf.js';
 import type { Clock, JobStore, RunStore } from '../ports.js';
@@ -36,6 +38,8 @@ export interface LocalEngineOptions {
   /** Dispatch handlers running at once (each holds its slot while its target runs). @default 64 */
   readonly concurrency?: number;
   readonly log?: (entry: Record<string, unknown>) => void;
+  /** URL each alert is POSTed to (`KAIROS_ALERT_WEBHOOK`). @default - alerts are only logged */
+  readonly alertWebhook?: string;
 }
 
 export interface LocalEngine {
@@ -56,6 +60,7 @@ export async function createLocalEngine(options: LocalEngineOptions): Promise<Lo
   const dispatchQueue = createLocalDispatchQueue(queue);
   const store = createDynamoTimerStore({ client, tableName: options.tables.Schedule });
   const control = createExecutionControl();
+  const log = options.log ?? ((entry: Record<string, unknown>) => console.log(JSON.stringify(entry)));
   const deps: EngineDeps = {
     jobs: options.jobs,
     runs: options.runs,
@@ -65,6 +70,8 @@ export async function createLocalEngine(options: LocalEngineOptions): Promise<Lo
     artifacts: createDiskArtifacts({ root: join(options.home, 'artifacts') }),
     deadLetters: createLocalDeadLetters(queue, clock),
     control,
+    sla: createDynamoSlaStore({ client, runsTable: options.tables.Runs, jobsTable: options.tables.Jobs }),
+    alerts: createLocalAlerts({ webhook: options.alertWebhook, log: log }),
     clock,
     random: Math.random,
     log: options.log,

@@ -23,6 +23,8 @@ export interface LocalRuntimeOptions {
   readonly clock?: Clock;
   /** Hosts/CIDRs http targets may reach although private or loopback. @default - `KAIROS_HTTP_ALLOW` */
   readonly httpAllowList?: readonly string[];
+  /** URL SLA alerts are POSTed to. @default - `KAIROS_ALERT_WEBHOOK`, else alerts are only logged */
+  readonly alertWebhook?: string;
   /** Run the execution engine (queue worker, watcher). @default true */
   readonly execute?: boolean;
 }
@@ -66,6 +68,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       allowList,
       jobs,
       runs,
+      alertWebhook: options.alertWebhook ?? process.env.KAIROS_ALERT_WEBHOOK,
     });
     const handler = createApiHandler(buildServices(engine.deps, 'local', allowList, packageVersion()));
     server = createApiServer({ handler, tokens: openTokenFile(home) });

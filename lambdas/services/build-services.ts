@@ -5,6 +5,7 @@ import type { EngineDeps } from './dispatch/deps.js';
 import { planFirstSlot } from './dispatch/fire.js';
 import { createJobService, type JobService } from './jobs/job-service.js';
 import { createRunService, type RunService } from './runs/run-service.js';
+import { createSlaService, type SlaService } from './sla/sla-service.js';
 
 /** The API's services on an engine: jobs (planning their slots) and runs (trigger, cancel, retry, logs). */
 export function buildServices(
@@ -12,7 +13,7 @@ export function buildServices(
   runtime: RuntimeKind,
   allowList: AllowList,
   version: string,
-): { jobs: JobService; runs: RunService; version: string } {
+): { jobs: JobService; runs: RunService; sla: SlaService; version: string } {
   const runs = createRunService({
     jobs: engine.jobs,
     runs: engine.runs,
@@ -33,5 +34,11 @@ export function buildServices(
       cancelActiveRuns: (jobId, principal) => runs.cancelActive(jobId, principal),
     },
   });
-  return { jobs, runs, version };
+  const sla = createSlaService({
+    sla: engine.sla,
+    jobs: engine.jobs,
+    runs: engine.runs,
+    clock: engine.clock,
+  });
+  return { jobs, runs, sla, version };
 }

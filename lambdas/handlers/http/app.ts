@@ -4,12 +4,15 @@ import httpRouterHandler from '@middy/http-router';
 import type { Context } from 'aws-lambda';
 import { MethodNotAllowedError, NotFoundError } from '../../core/errors.js';
 import type { JobService } from '../../services/jobs/job-service.js';
+import { assertKnownParams, instantParam } from '../../services/jobs/params.js';
 import type { RunService } from '../../services/runs/run-service.js';
+import type { SlaService } from '../../services/sla/sla-service.js';
 import { ROUTES } from '../routes.js';
 import { authorize } from './auth.js';
 import { jobRoutes, type RouteHandler } from './job-routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { problemJson } from './problem.js';
+import { queryOf } from './request.js';
 import { json } from './response.js';
 import { runRoutes } from './run-routes.js';
 import type { ApiEvent, ApiResult } from './types.js';
@@ -17,6 +20,7 @@ import type { ApiEvent, ApiResult } from './types.js';
 export interface ApiDependencies {
   readonly jobs: JobService;
   readonly runs: RunService;
+  readonly sla: SlaService;
   readonly version: string;
 }
 
@@ -29,6 +33,11 @@ export function createApiHandler(deps: ApiDependencies) {
   const handlers: Record<string, RouteHandler> = {
     ...jobRoutes(deps.jobs),
     ...runRoutes(deps.runs),
+    getSla: async (event) => {
+      const query = queryOf(event);
+      assertKnownParams(query, ['since']);
+      return json(200, await deps.sla.report(instantParam(query, 'since')));
+    },
     getHealth: async () => json(200, { status: 'ok', version: deps.version }),
     getOpenApi: async () => {
       openApi ??= buildOpenApiDocument(deps.version);

@@ -1,5 +1,6 @@
 import type { RandomSource } from '../../core/retry.js';
 import type {
+  Alerts,
   Artifacts,
   Clock,
   ConcurrencySlots,
@@ -8,6 +9,7 @@ import type {
   Executors,
   JobStore,
   RunStore,
+  SlaStore,
   Timers,
 } from '../../ports.js';
 
@@ -22,6 +24,12 @@ export interface EngineDeps {
   readonly deadLetters: DeadLetters;
   readonly control: ExecutionControl;
   readonly clock: Clock;
+  readonly sla: SlaStore;
+  readonly alerts: Alerts;
+  /** Stage name, the dimension of the metrics. @default 'local' */
+  readonly stage?: string;
+  /** Sink of EMF metric lines. @default console.log (CloudWatch Logs turns them into metrics) */
+  readonly metrics?: (line: string) => void;
   /** Jitter source for retry delays. */
   readonly random: RandomSource;
   /** Days a run is kept before DynamoDB TTL removes it. @default 30 */

@@ -2,6 +2,7 @@ import type { DispatchMessage } from '../../core/messages.js';
 import { slotRunId } from '../../core/run-id.js';
 import type { EngineDeps } from './deps.js';
 import { handleFire } from './fire.js';
+import { handleSlaCheck } from './sla.js';
 import { handleStart, runClaimedAttempt } from './start.js';
 import { handleTimeout } from './timeout.js';
 
@@ -21,6 +22,8 @@ export function createDispatcher(deps: EngineDeps) {
           return handleStart(deps, message.runId, message.attempt);
         case 'timeout':
           return handleTimeout(deps, message);
+        case 'sla':
+          return handleSlaCheck(deps, message);
       }
     },
   };

@@ -8,6 +8,7 @@ import type { Timers } from '../../ports.js';
 import { type EngineDeps, logOf } from './deps.js';
 import { LEASE_MS } from './execute.js';
 import { buildRun, claimedRun } from './run-factory.js';
+import { planSlaChecks } from './sla.js';
 import { usesSlots } from './slots.js';
 import { armAttemptDeadline } from './start.js';
 
@@ -101,6 +102,7 @@ export async function handleFire(
     return paused ? undefined : { job };
   }
   await planNextSlot(deps, job, scheduledFor);
+  if (!paused) await planSlaChecks(deps, job, run);
   return paused ? undefined : { job, run };
 }
 

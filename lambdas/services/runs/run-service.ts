@@ -6,6 +6,7 @@ import type { Artifacts, Clock, JobStore, Page, RunStore, Timers } from '../../p
 import type { EngineDeps } from '../dispatch/deps.js';
 import { laneOf } from '../dispatch/fire.js';
 import { buildRun } from '../dispatch/run-factory.js';
+import { planSlaChecks } from '../dispatch/sla.js';
 import { cancelRun } from '../dispatch/start.js';
 
 export interface RunServiceDeps {
@@ -61,6 +62,7 @@ export function createRunService(deps: RunServiceDeps) {
         deps.runRetentionDays ?? 30,
       );
       await runs.create(run);
+      await planSlaChecks(deps.engine, job, run);
       await timers.fireAt(now, { kind: 'start', runId: run.runId, attempt: 1 }, laneOf(job));
       return run;
     },

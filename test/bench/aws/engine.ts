@@ -14,6 +14,7 @@ import { createDocumentClient } from '../../../lambdas/adapters/aws/dynamo-clien
 import { createDynamoConcurrencySlots } from '../../../lambdas/adapters/aws/dynamo-concurrency-slots.js';
 import { createDynamoJobStore } from '../../../lambdas/adapters/aws/dynamo-job-store.js';
 import { createDynamoRunStore } from '../../../lambdas/adapters/aws/dynamo-run-store.js';
+import { createDynamoSlaStore } from '../../../lambdas/adapters/aws/dynamo-sla-store.js';
 import { createDynamoTimerStore } from '../../../lambdas/adapters/aws/dynamo-timer-store.js';
 import { createS3Artifacts } from '../../../lambdas/adapters/aws/s3-artifacts.js';
 import {
@@ -90,6 +91,9 @@ export async function startCountedEngine() {
     }),
     deadLetters: createSqsDeadLetters({ client: sqs, queueUrl: `${ACCOUNT_URL}/kairos-failures`, clock }),
     control: createExecutionControl(),
+    sla: createDynamoSlaStore({ client, runsTable: names.Runs, jobsTable: names.Jobs }),
+    alerts: { slaMissed: async () => {} },
+    metrics: () => {},
     clock,
     random: () => 0.5,
     runRetentionDays: 30,

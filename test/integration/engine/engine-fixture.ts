@@ -1,7 +1,9 @@
 import { createDynamoConcurrencySlots } from '../../../lambdas/adapters/aws/dynamo-concurrency-slots.js';
+import { createDynamoSlaStore } from '../../../lambdas/adapters/aws/dynamo-sla-store.js';
 import type { JobRecord } from '../../../lambdas/core/job.js';
 import type { JobDefinition } from '../../../lambdas/core/job-schema.js';
 import type { DispatchMessage, Lane } from '../../../lambdas/core/messages.js';
+import type { SlaMiss } from '../../../lambdas/core/sla.js';
 import { ensureTables } from '../../../lambdas/local/embedded-dynamo.js';
 import type { Artifacts, ExecutionOutcome, Executor, Executors } from '../../../lambdas/ports.js';
 import type { EngineDeps } from '../../../lambdas/services/dispatch/deps.js';
@@ -24,6 +26,8 @@ export async function startEngineFixture() {
   let now = new Date('2030-01-01T00:00:00Z');
   const planned: PlannedTimer[] = [];
   const deadLetters: unknown[] = [];
+  const alerts: SlaMiss[] = [];
+  const metrics: string[] = [];
   const outcomes: ExecutionOutcome[] = [];
   const executions: { runId: string; attempt: number }[] = [];
   const stopped: string[] = [];
@@ -63,6 +67,13 @@ export async function startEngineFixture() {
     artifacts,
     deadLetters: { record: async (entry) => void deadLetters.push(entry) },
     control: createExecutionControl(),
+    sla: createDynamoSlaStore({
+      client: stack.dynamo.client,
+      runsTable: tables.Runs,
+      jobsTable: tables.Jobs,
+    }),
+    alerts: { slaMissed: async (miss) => void alerts.push(miss) },
+    metrics: (line) => void metrics.push(line),
     clock: { now: () => now },
     random: () => 0.5,
     log: () => undefined,
@@ -98,6 +109,8 @@ export async function startEngineFixture() {
     deps,
     planned,
     deadLetters,
+    alerts,
+    metrics,
     outcomes,
     executions,
     stopped,
