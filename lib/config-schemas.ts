@@ -65,3 +65,6 @@ export const FARGATE_SCHEMA = z.preprocess(
       .default(DEFAULT_TASK_ROLE_ARNS),
   }),
 );
+
+/** The alerts e-mail address (`kairos:alertEmail`), surrounding spaces trimmed. */
+export const ALERT_EMAIL_SCHEMA = z.string().trim().max(254).pipe(z.email());

@@ -1,6 +1,12 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
-import { FARGATE_SCHEMA, HTTP_ALLOW_ENTRY, listOf, TARGET_ARN } from './config-schemas.js';
+import {
+  ALERT_EMAIL_SCHEMA,
+  FARGATE_SCHEMA,
+  HTTP_ALLOW_ENTRY,
+  listOf,
+  TARGET_ARN,
+} from './config-schemas.js';
 
 /** The deployment settings of one Kairos stage, read from CDK context (`cdk.json` or `-c key=value`). */
 export interface KairosConfig {
@@ -29,6 +35,8 @@ export interface KairosConfig {
   readonly httpAllowList: readonly string[];
   /** Where `fargate` targets run. @default - absent: no ECS permissions, `fargate` targets fail to start */
   readonly fargate: FargateConfig | undefined;
+  /** E-mail address subscribed to the stage's alerts topic (SLA misses). @default - none: no subscription */
+  readonly alertEmail: string | undefined;
 }
 
 /** The ECS cluster and network of `fargate` targets (context `kairos:fargate`). */
@@ -114,6 +122,11 @@ const SETTINGS: { readonly [K in keyof KairosConfig]: Setting<KairosConfig[K]> }
       '{ "cluster": <name or ARN>, "subnets": ["subnet-…", …], "securityGroups"?: ["sg-…"], ' +
       '"assignPublicIp"?: boolean, "taskRoleArns"?: [<IAM role ARN patterns>] }',
   },
+  alertEmail: {
+    schema: ALERT_EMAIL_SCHEMA,
+    fallback: undefined,
+    allowed: 'an e-mail address (name@example.com, at most 254 characters)',
+  },
 };
 
 /** The CDK context key of a setting, e.g. `kairos:scheduleShards`. */
@@ -155,5 +168,6 @@ export function readConfig(node: Node): KairosConfig {
     allowedTargetArns: readSetting(node, 'allowedTargetArns'),
     httpAllowList: readSetting(node, 'httpAllowList'),
     fargate: readSetting(node, 'fargate'),
+    alertEmail: readSetting(node, 'alertEmail'),
   };
 }

@@ -24,6 +24,7 @@ describe('readConfig', () => {
       allowedTargetArns: DEFAULT_TARGET_ARNS,
       httpAllowList: [],
       fargate: undefined,
+      alertEmail: undefined,
     });
   });
 
@@ -45,6 +46,7 @@ describe('readConfig', () => {
       'kairos:allowedTargetArns': TARGETS,
       'kairos:httpAllowList': ['10.0.0.0/8', 'fd00::/8', '192.168.1.20', 'hooks.internal', '*.corp.example'],
       'kairos:fargate': { cluster: 'jobs', subnets: ['subnet-0123456789abcdef0'] },
+      'kairos:alertEmail': 'oncall@example.com',
     });
     expect(config).toEqual({
       stage: 'prod-eu1',
@@ -61,7 +63,14 @@ describe('readConfig', () => {
         assignPublicIp: false,
         taskRoleArns: [`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/kairos-*`],
       },
+      alertEmail: 'oncall@example.com',
     });
+  });
+
+  it('reads the alerts e-mail address trimmed, as `-c kairos:alertEmail=…` passes it', () => {
+    expect(configFrom({ 'kairos:alertEmail': ' ops+kairos@corp.example.com ' }).alertEmail).toBe(
+      'ops+kairos@corp.example.com',
+    );
   });
 
   it('reads lists and the Fargate object given as `-c key=value` strings (JSON or comma-separated)', () => {
@@ -118,6 +127,11 @@ describe('readConfig', () => {
     ['kairos:fargate', { cluster: 'jobs', subnets: ['subnet-0123456789abcdef0'], vpc: 'x' }, /vpc/],
     ['kairos:fargate', { subnets: ['subnet-0123456789abcdef0'] }, /cluster/],
     ['kairos:fargate', 'jobs', /"cluster": <name or ARN>/],
+    ['kairos:alertEmail', 'oncall', /an e-mail address/],
+    ['kairos:alertEmail', 'oncall@', /an e-mail address/],
+    ['kairos:alertEmail', 'a b@example.com', /an e-mail address/],
+    ['kairos:alertEmail', ['oncall@example.com'], /an e-mail address/],
+    ['kairos:alertEmail', `${'x'.repeat(250)}@example.com`, /at most 254 characters/],
   ])('rejects %s = %j, naming the key and the allowed values', (key, value, allowed) => {
     const read = () => configFrom({ [key]: value });
     expect(read).toThrow(`Invalid CDK context value for '${key}': got ${JSON.stringify(value)}`);
