@@ -75,7 +75,9 @@ function policyStatements(template: Template, rolePrefix: string): Statement[] {
 function resourcePolicy(template: Template, type: string, property: string): Statement[] {
   const [resource] = Object.values(resourcesOfType(template, type));
   if (!resource) throw new Error(`no ${type} in the template`);
-  return (resource.Properties?.[property] as { Statement: Statement[] }).Statement;
+  const document = resource.Properties?.[property] as { Statement: Statement[] } | undefined;
+  if (!document) throw new Error(`${type} has no ${property}`);
+  return document.Statement;
 }
 
 let built: Built;
