@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { KairosConfig } from './config.js';
+import { KairosAlerting } from './constructs/alerting.js';
 import { KairosApi } from './constructs/api.js';
 import { KairosArtifacts } from './constructs/artifacts.js';
 import { KairosCompletion } from './constructs/completion.js';
+import { KairosCronSchedules } from './constructs/cron-schedules.js';
 import { DISPATCHER_TIMEOUT, KairosDispatcher, VISIBILITY_TIMEOUT_FACTOR } from './constructs/dispatcher.js';
 import { repoPath } from './constructs/kairos-function.js';
 import { KairosQueues } from './constructs/queues.js';
@@ -41,6 +43,10 @@ export class KairosStack extends Stack {
   public readonly watcher: KairosWatcher;
   /** The recorder of Fargate and Step Functions outcomes. */
   public readonly completion: KairosCompletion;
+  /** The alerts topic and the SLA-miss alarm. */
+  public readonly alerting: KairosAlerting;
+  /** The role of the per-job cron schedules and the grant to manage them. */
+  public readonly cronSchedules: KairosCronSchedules;
 
   constructor(scope: Construct, id: string, props: KairosStackProps) {
     super(scope, id, props);
@@ -138,6 +144,38 @@ export class KairosStack extends Stack {
       artifacts: this.artifacts,
       environment,
       fargateClusterArn: targets.clusterArn,
+    });
+
+    this.alerting = new KairosAlerting(this, 'Alerting', {
+      stage: config.stage,
+      key,
+      alertEmail: config.alertEmail,
+    });
+    this.cronSchedules = new KairosCronSchedules(this, 'CronSchedules', {
+      stage: config.stage,
+      scheduleGroup: this.watcher.scheduleGroup,
+      queues: this.queues,
+      key,
+    });
+    // Whatever creates, reschedules or finishes a cron job manages its schedule; whatever sees a run miss its SLA
+    // (or fail for good) publishes an alert.
+    const cron = {
+      KAIROS_ALERT_TOPIC_ARN: this.alerting.topic.topicArn,
+      KAIROS_SCHEDULE_GROUP: this.watcher.scheduleGroup.scheduleGroupName,
+      KAIROS_SCHEDULER_ROLE_ARN: this.cronSchedules.role.roleArn,
+      KAIROS_QUEUE_ARN_HIGH: this.queues.lanes.high.queueArn,
+      KAIROS_QUEUE_ARN_NORMAL: this.queues.lanes.normal.queueArn,
+      KAIROS_QUEUE_ARN_LOW: this.queues.lanes.low.queueArn,
+      KAIROS_SCHEDULER_DLQ_ARN: this.queues.deadLetters.queueArn,
+    };
+    for (const { handler } of [this.api, this.dispatcher, this.completion]) {
+      this.cronSchedules.grantManage(handler);
+      this.alerting.grantPublish(handler);
+      for (const [name, value] of Object.entries(cron)) handler.addEnvironment(name, value);
+    }
+    new CfnOutput(this, 'AlertTopicArn', {
+      value: this.alerting.topic.topicArn,
+      description: 'ARN of the Kairos alerts topic (SLA misses); subscribe to it for notifications',
     });
   }
 }

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { KairosAlerting } from '../../lib/constructs/alerting.js';
 import { KairosCronSchedules } from '../../lib/constructs/cron-schedules.js';
 import { KairosQueues } from '../../lib/constructs/queues.js';
+import { createKairosApp } from '../../lib/kairos-app.js';
 import { resourcesOfType } from './support/template.js';
 
 interface Statement {
@@ -262,5 +263,85 @@ describe('KairosCronSchedules.grantManage', () => {
     const statements = policyStatements(built.template, 'Grantee');
     expect(statements.flatMap(actionsOf).filter((a) => a.includes('*'))).toEqual([]);
     expect(statements.filter((s) => [s.Resource].flat().includes('*'))).toEqual([]);
+  });
+});
+
+describe('the stack wiring (Kairos-test)', () => {
+  const HANDLERS = ['Api', 'Dispatcher', 'Completion'] as const;
+  let template: Template;
+  let functions: Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }>;
+  let ids: Record<string, string>;
+
+  beforeAll(() => {
+    // Bundling is skipped: IAM and environment do not depend on the function code.
+    const { stack } = createKairosApp({
+      context: { 'kairos:stage': 'test', 'aws:cdk:bundling-stacks': [] },
+    });
+    template = Template.fromStack(stack);
+    const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+      stack.getLogicalId(construct.node.defaultChild as never);
+    ids = {
+      topic: logicalId(stack.alerting.topic),
+      role: logicalId(stack.cronSchedules.role),
+      group: logicalId(stack.watcher.scheduleGroup),
+      high: logicalId(stack.queues.lanes.high as never),
+      normal: logicalId(stack.queues.lanes.normal as never),
+      low: logicalId(stack.queues.lanes.low as never),
+      deadLetters: logicalId(stack.queues.deadLetters as never),
+    };
+    const all = resourcesOfType(template, 'AWS::Lambda::Function') as unknown as typeof functions;
+    functions = Object.fromEntries(
+      HANDLERS.map((name) => {
+        const entry = Object.entries(all).find(([id]) => id.startsWith(`${name}Handler`));
+        if (!entry) throw new Error(`no ${name} function`);
+        return [name, entry[1]];
+      }),
+    );
+  });
+
+  it.each(HANDLERS)('gives the %s function the alert topic, schedule group, role and queue ARNs', (name) => {
+    const arn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+    expect(functions[name]?.Properties.Environment.Variables).toMatchObject({
+      KAIROS_ALERT_TOPIC_ARN: { Ref: ids.topic },
+      KAIROS_SCHEDULE_GROUP: 'kairos-test',
+      KAIROS_SCHEDULER_ROLE_ARN: arn(ids.role as string),
+      KAIROS_QUEUE_ARN_HIGH: arn(ids.high as string),
+      KAIROS_QUEUE_ARN_NORMAL: arn(ids.normal as string),
+      KAIROS_QUEUE_ARN_LOW: arn(ids.low as string),
+      KAIROS_SCHEDULER_DLQ_ARN: arn(ids.deadLetters as string),
+    });
+  });
+
+  it.each(HANDLERS)(
+    'lets the %s function manage the group schedules, pass the role, publish alerts',
+    (name) => {
+      const statements = policyStatements(template, `${name}HandlerRole`);
+      const passRole = withAction(statements, 'iam:PassRole').filter((s) =>
+        JSON.stringify(s.Resource).includes(ids.role as string),
+      );
+      expect(passRole).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: { 'Fn::GetAtt': [ids.role, 'Arn'] },
+          Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        },
+      ]);
+      const manage = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('scheduler:')));
+      expect(manage).toHaveLength(1);
+      expect(manage[0]?.Resource).toEqual({
+        'Fn::Join': ['', ['arn:', partition, ':scheduler:', region, ':', account, ':schedule/kairos-test/*']],
+      });
+      expect(withAction(statements, 'sns:Publish').map((s) => s.Resource)).toEqual([{ Ref: ids.topic }]);
+    },
+  );
+
+  it('gives the watcher none of it', () => {
+    const statements = policyStatements(template, 'WatcherHandlerRole');
+    expect(statements.flatMap(actionsOf).filter((a) => /^(scheduler|sns|iam):/.test(a))).toEqual([]);
+  });
+
+  it('exports the topic ARN as AlertTopicArn', () => {
+    template.hasOutput('AlertTopicArn', { Value: { Ref: ids.topic } });
   });
 });

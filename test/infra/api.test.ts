@@ -19,7 +19,7 @@ beforeAll(() => {
   functionId = kairos.stack.getLogicalId(kairos.stack.api.handler.node.defaultChild as CfnFunction);
 });
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 const actionsOf = (statement: Statement) => [statement.Action].flat();
 
 describe('KairosApi REST API', () => {
@@ -77,8 +77,8 @@ describe('KairosApi REST API', () => {
     });
   });
 
-  it('outputs the API URL under the stable key ApiUrl', () => {
-    expect(Object.keys(template.toJSON().Outputs)).toEqual(['ApiUrl']);
+  it('outputs the API URL under the stable key ApiUrl (and the alert topic ARN, from the stack)', () => {
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['AlertTopicArn', 'ApiUrl']);
   });
 });
 
@@ -139,7 +139,16 @@ describe('KairosApi function', () => {
       if (service === 's3')
         expect(actions.filter((a) => a !== 's3:GetObject' && a !== 's3:ListBucket')).toEqual([]);
       if (service === 'states') expect(actions).toEqual(['states:StopExecution']);
-      expect(['dynamodb', 'kms', 'logs', 'xray', 'sqs', 's3', 'states']).toContain(service);
+      // Cron jobs' schedules (alerting.test.ts checks their scope), alerts, and passing the schedules' role.
+      if (service === 'scheduler') expect(resources).toMatch(/:schedule\/kairos-[a-z0-9-]+\/\*"/);
+      if (service === 'sns') expect(actions).toEqual(['sns:Publish']);
+      if (service === 'iam')
+        expect(statement.Condition).toEqual({
+          StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+        });
+      expect(['dynamodb', 'kms', 'logs', 'xray', 'sqs', 's3', 'states', 'scheduler', 'sns', 'iam']).toContain(
+        service,
+      );
       expect(actions.filter((a) => a.endsWith('*') || a === 'dynamodb:Scan')).toEqual([]);
     }
   });

@@ -24,6 +24,7 @@ function acknowledgements(kairos: KairosApp): { path: string; rule: string; reas
 const RUNS_OBJECTS = '<ArtifactsBucket88671897.Arn>/runs/*';
 const SAME_ACCOUNT = 'arn:<AWS::Partition>';
 const REGION_ACCOUNT = '<AWS::Region>:<AWS::AccountId>';
+const CRON_SCHEDULES = `${SAME_ACCOUNT}:scheduler:${REGION_ACCOUNT}:schedule/kairos-dev/*`;
 
 describe('cdk-nag AwsSolutions', () => {
   let kairos: KairosApp;
@@ -76,6 +77,10 @@ describe('cdk-nag AwsSolutions', () => {
         `Kairos-dev/Dispatcher/HandlerRole AwsSolutions-IAM5[Resource::${SAME_ACCOUNT}:states:${REGION_ACCOUNT}:stateMachine:kairos-*]`,
         `Kairos-dev/Dispatcher/HandlerRole AwsSolutions-IAM5[Resource::${SAME_ACCOUNT}:states:${REGION_ACCOUNT}:execution:kairos-*:*]`,
         `Kairos-dev/Api/HandlerRole AwsSolutions-IAM5[Resource::${SAME_ACCOUNT}:states:${REGION_ACCOUNT}:execution:kairos-*:*]`,
+        // Per-job cron schedules: managed by name inside the stage's own schedule group only.
+        `Kairos-dev/Api/HandlerRole AwsSolutions-IAM5[Resource::${CRON_SCHEDULES}]`,
+        `Kairos-dev/Dispatcher/HandlerRole AwsSolutions-IAM5[Resource::${CRON_SCHEDULES}]`,
+        `Kairos-dev/Completion/HandlerRole AwsSolutions-IAM5[Resource::${CRON_SCHEDULES}]`,
       ].sort(),
     );
   });
