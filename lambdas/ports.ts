@@ -47,6 +47,11 @@ export interface JobStore {
   setStatus(jobId: string, from: readonly JobStatus[], to: JobStatus, at: string): Promise<JobRecord>;
   /** Newest first. Throws `ValidationError` (path `query.cursor`) for a forged or foreign cursor. */
   list(query: JobListQuery): Promise<Page<JobRecord>>;
+  /**
+   * Records that the job's EventBridge schedule matches version `version`, if that is still the job's version
+   * (no version bump). Returns false when the job changed meanwhile.
+   */
+  markScheduleSynced(jobId: string, version: number): Promise<boolean>;
 }
 
 export interface RunListQuery {
@@ -197,4 +202,12 @@ export interface SlaStore {
   markMiss(miss: SlaMiss): Promise<boolean>;
   /** Misses detected in [since, until), oldest first. */
   missesBetween(since: Date, until: Date): Promise<SlaMiss[]>;
+}
+
+/** One EventBridge Scheduler schedule per recurring job (a local stand-in in the local runtime). */
+export interface CronRegistry {
+  /** Creates or replaces the job's schedule so it matches the job (expression, timezone, start/end, state). Idempotent. */
+  put(job: JobRecord): Promise<void>;
+  /** Deletes the job's schedule; absent is fine. */
+  remove(jobId: string): Promise<void>;
 }

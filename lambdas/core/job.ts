@@ -15,4 +15,6 @@ export interface JobRecord {
   readonly owner?: string;
   /** SHA-256 of the create request, kept to tell an idempotent replay from a key reused with another body. */
   readonly requestHash?: string;
+  /** The version the job's EventBridge schedule was last brought in line with (absent: never). */
+  readonly scheduleSyncedVersion?: number;
 }

@@ -1,10 +1,12 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createAwsExecutors } from '../adapters/aws/aws-executors.js';
+import { createEventBridgeCronRegistry } from '../adapters/aws/cron-registry.js';
 import { createDocumentClient } from '../adapters/aws/dynamo-client.js';
 import { createDynamoConcurrencySlots } from '../adapters/aws/dynamo-concurrency-slots.js';
 import { createDynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
@@ -18,6 +20,7 @@ import { createLocalAlerts } from '../adapters/local/local-alerts.js';
 import { type AwsConfig, readAwsConfig, requireEnv } from '../config.js';
 import { readTimerConfig } from '../config-queues.js';
 import { type AllowList, allowListFromEnv } from '../core/ssrf.js';
+import type { CronRegistry } from '../ports.js';
 import type { EngineDeps } from '../services/dispatch/deps.js';
 import { createExecutionControl } from '../services/execution-control.js';
 import { createTimers } from '../services/timers.js';
@@ -26,6 +29,24 @@ export interface AwsEngine {
   readonly deps: EngineDeps;
   readonly config: AwsConfig;
   readonly allowList: AllowList;
+}
+
+/** The per-job EventBridge schedules, when the stack provides what they need (stacks from before do not). */
+function cronRegistryFromEnv(env: NodeJS.ProcessEnv): CronRegistry | undefined {
+  const group = env.KAIROS_SCHEDULE_GROUP;
+  const roleArn = env.KAIROS_SCHEDULER_ROLE_ARN;
+  if (!group || !roleArn) return undefined;
+  return createEventBridgeCronRegistry({
+    client: new SchedulerClient({}),
+    groupName: group,
+    roleArn,
+    queueArns: {
+      high: requireEnv(env, 'KAIROS_QUEUE_ARN_HIGH'),
+      normal: requireEnv(env, 'KAIROS_QUEUE_ARN_NORMAL'),
+      low: requireEnv(env, 'KAIROS_QUEUE_ARN_LOW'),
+    },
+    deadLetterArn: requireEnv(env, 'KAIROS_SCHEDULER_DLQ_ARN'),
+  });
 }
 
 /** Comma list from the environment; empty or unset is an empty list. */
@@ -83,6 +104,7 @@ export function buildAwsEngine(env: NodeJS.ProcessEnv = process.env): AwsEngine 
       queueUrl: requireEnv(env, 'KAIROS_FAILURES_QUEUE_URL'),
     }),
     control: createExecutionControl(),
+    cron: cronRegistryFromEnv(env),
     sla: createDynamoSlaStore({ client, runsTable: config.runsTable, jobsTable: config.jobsTable }),
     // Without a topic (a stack from before alerting), misses are still recorded and logged.
     alerts: env.KAIROS_ALERT_TOPIC_ARN

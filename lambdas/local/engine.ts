@@ -6,6 +6,7 @@ import { createDynamoTimerStore } from '../adapters/aws/dynamo-timer-store.js';
 import { createLocalExecutors } from '../adapters/executors/local-executors.js';
 import { createDiskArtifacts } from '../adapters/local/disk-artifacts.js';
 import { createLocalAlerts } from '../adapters/local/local-alerts.js';
+import { createLocalCronRegistry } from '../adapters/local/local-cron-registry.js';
 import { parseDispatchMessage } from '../core/messages.js';
 import type { AllowList } from '../core/ssrf.js';
 import type { Clock, JobStore, RunStore } from '../ports.js';
@@ -70,6 +71,7 @@ export async function createLocalEngine(options: LocalEngineOptions): Promise<Lo
     artifacts: createDiskArtifacts({ root: join(options.home, 'artifacts') }),
     deadLetters: createLocalDeadLetters(queue, clock),
     control,
+    cron: createLocalCronRegistry(),
     sla: createDynamoSlaStore({ client, runsTable: options.tables.Runs, jobsTable: options.tables.Jobs }),
     alerts: createLocalAlerts({ webhook: options.alertWebhook, log: log }),
     clock,

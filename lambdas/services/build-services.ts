@@ -3,6 +3,7 @@ import type { AllowList } from '../core/ssrf.js';
 import type { RuntimeKind } from '../core/validate-job.js';
 import type { EngineDeps } from './dispatch/deps.js';
 import { planFirstSlot } from './dispatch/fire.js';
+import { syncSchedule } from './dispatch/schedule-sync.js';
 import { createJobService, type JobService } from './jobs/job-service.js';
 import { createRunService, type RunService } from './runs/run-service.js';
 import { createSlaService, type SlaService } from './sla/sla-service.js';
@@ -32,6 +33,7 @@ export function buildServices(
     lifecycle: {
       planFirstSlot: (job, now, stableAt) => planFirstSlot(engine.timers, job, now, stableAt),
       cancelActiveRuns: (jobId, principal) => runs.cancelActive(jobId, principal),
+      syncSchedule: (job) => syncSchedule(engine, job),
     },
   });
   const sla = createSlaService({

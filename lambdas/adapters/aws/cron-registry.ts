@@ -15,12 +15,9 @@ import type { JobRecord } from '../../core/job.js';
 import type { Lane } from '../../core/messages.js';
 import { parseInstant, toEventBridgeExpression } from '../../core/schedule/index.js';
 
-export interface CronRegistry {
-  /** Creates or replaces the job's schedule so it matches the job (expression, timezone, start/end, state). Idempotent. */
-  put(job: JobRecord): Promise<void>;
-  /** Deletes the job's schedule; absent is fine. */
-  remove(jobId: string): Promise<void>;
-}
+import type { CronRegistry } from '../../ports.js';
+
+export type { CronRegistry };
 
 export interface EventBridgeCronRegistryOptions {
   readonly client: SchedulerClient;

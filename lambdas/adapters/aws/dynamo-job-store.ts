@@ -109,6 +109,25 @@ export function createDynamoJobStore(options: DynamoJobStoreOptions): JobStore {
       return next;
     },
 
+    async markScheduleSynced(jobId, version) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName,
+            Key: { jobId },
+            UpdateExpression: 'SET scheduleSyncedVersion = :v',
+            ConditionExpression: '#version = :v',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':v': version },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    },
+
     async setStatus(jobId, from, to, at) {
       if (from.length === 0) {
         // `IN ()` is not valid syntax; no status qualifies, so only the error remains to be chosen.

@@ -4,6 +4,7 @@ import type {
   Artifacts,
   Clock,
   ConcurrencySlots,
+  CronRegistry,
   DeadLetters,
   ExecutionControl,
   Executors,
@@ -25,6 +26,8 @@ export interface EngineDeps {
   readonly control: ExecutionControl;
   readonly clock: Clock;
   readonly sla: SlaStore;
+  /** The per-job EventBridge schedules; absent where there are none (e.g. a stack from before them). */
+  readonly cron?: CronRegistry;
   readonly alerts: Alerts;
   /** Stage name, the dimension of the metrics. @default 'local' */
   readonly stage?: string;

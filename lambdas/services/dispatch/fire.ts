@@ -8,6 +8,7 @@ import type { Timers } from '../../ports.js';
 import { type EngineDeps, logOf } from './deps.js';
 import { LEASE_MS } from './execute.js';
 import { buildRun, claimedRun } from './run-factory.js';
+import { syncSchedule } from './schedule-sync.js';
 import { planSlaChecks } from './sla.js';
 import { usesSlots } from './slots.js';
 import { armAttemptDeadline } from './start.js';
@@ -67,6 +68,8 @@ export async function handleFire(
 ): Promise<{ readonly job: JobRecord; readonly run?: RunRecord } | undefined> {
   const log = logOf(deps);
   const job = await deps.jobs.get(jobId);
+  // Repairs a schedule left out of line by a failed call when the job last changed (see schedule-sync.ts).
+  if (job && job.scheduleSyncedVersion !== job.version) await syncSchedule({ ...deps, log }, job);
   if (!job || job.status === 'DELETED') {
     log({ level: 'INFO', message: 'slot dropped: job gone', jobId, scheduledFor });
     return undefined;

@@ -23,6 +23,8 @@ export interface JobLifecycle {
   planFirstSlot(job: JobRecord, now: Date, stableAt: string): Promise<void>;
   /** Cancels the job's unfinished runs; returns how many. */
   cancelActiveRuns(jobId: string, principal: string): Promise<number>;
+  /** Brings the job's EventBridge schedule in line after a change (failures are repaired later, not thrown). */
+  syncSchedule(job: JobRecord): Promise<unknown>;
 }
 
 export interface JobServiceDeps {
@@ -96,6 +98,7 @@ export function createJobService(deps: JobServiceDeps) {
       if (key && error instanceof ConflictError) return replay(await mustGet(jobId), requestHash);
       throw error;
     }
+    await lifecycle?.syncSchedule(job);
     await lifecycle?.planFirstSlot(job, now, job.createdAt);
     return { job: view(job), replayed: false };
   }
@@ -116,6 +119,7 @@ export function createJobService(deps: JobServiceDeps) {
       throw new ConflictError('This Idempotency-Key was already used with a different request body.');
     }
     // The first request may have saved the job and died before planning it; planning names the same slot again.
+    await lifecycle?.syncSchedule(earlier);
     if (earlier.status === 'ACTIVE') await lifecycle?.planFirstSlot(earlier, clock.now(), earlier.createdAt);
     return { job: view(earlier), replayed: true };
   }
@@ -137,6 +141,7 @@ export function createJobService(deps: JobServiceDeps) {
       try {
         const next = { ...current, definition, updatedAt: clock.now().toISOString() };
         const saved = await jobs.update(next, expected);
+        await lifecycle?.syncSchedule(saved);
         // Timers of the old schedule die on their own: a slot not in the current schedule is dropped.
         if (scheduleChanged && saved.status === 'ACTIVE') {
           await lifecycle?.planFirstSlot(saved, clock.now(), saved.updatedAt);
@@ -152,7 +157,9 @@ export function createJobService(deps: JobServiceDeps) {
   /** Moves a job to `to`; asking for the status it already has is a no-op, not an error. */
   async function changeStatus(jobId: string, from: readonly JobStatus[], to: JobStatus): Promise<JobView> {
     try {
-      return view(await jobs.setStatus(jobId, from, to, clock.now().toISOString()));
+      const changed = await jobs.setStatus(jobId, from, to, clock.now().toISOString());
+      await lifecycle?.syncSchedule(changed);
+      return view(changed);
     } catch (error) {
       if (!(error instanceof IllegalStateError)) throw error;
       const current = await mustGet(jobId);
