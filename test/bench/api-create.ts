@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnKairos, stopKairos } from '../e2e/support/kairos-process.js';
 import { jobBody } from '../e2e/support/local-api.js';
 import { type BenchLine, percentile } from './types.js';
 
@@ -14,7 +14,7 @@ const DURATION_MS = 5000;
  */
 export default async function benchApiCreate(): Promise<BenchLine[]> {
   const home = mkdtempSync(join(tmpdir(), 'kairos-bench-'));
-  const { child, url } = await start(home);
+  const { child, url } = await spawnKairos(home);
   try {
     const token = readFileSync(join(home, 'token'), 'utf8').trim();
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
@@ -51,25 +51,7 @@ export default async function benchApiCreate(): Promise<BenchLine[]> {
       },
     ];
   } finally {
-    await new Promise((resolve) => {
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    });
+    await stopKairos(child, 'SIGTERM');
     rmSync(home, { recursive: true, force: true });
   }
-}
-
-function start(home: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn('node_modules/.bin/tsx', ['bin/kairos.ts', 'local', '--port', '0', '--home', home], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /Kairos (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.once('exit', (code) => reject(new Error(`kairos local exited with ${code}`)));
-  });
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isTerminal } from '../../lambdas/core/run-states.js';
 import { spawnKairos, stopKairos } from '../e2e/support/kairos-process.js';
 
 /** A `kairos local` process in a temp home with a local Lambda `noop` that returns at once. */
@@ -50,10 +51,7 @@ export async function startBenchRuntime() {
         for (const jobId of jobIds) {
           if (done.has(jobId)) continue;
           const { latestRun } = await call('GET', `/v1/jobs/${jobId}/status`);
-          if (
-            latestRun &&
-            ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED', 'SKIPPED'].includes(latestRun.status)
-          ) {
+          if (latestRun && isTerminal(latestRun.status)) {
             done.set(jobId, latestRun);
           }
         }

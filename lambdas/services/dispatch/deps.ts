@@ -1,3 +1,4 @@
+import type { JobRecord } from '../../core/job.js';
 import type { RandomSource } from '../../core/retry.js';
 import type {
   Alerts,
@@ -42,6 +43,11 @@ export interface EngineDeps {
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 3600;
+
+/** The time budget of one attempt of the job. */
+export function attemptTimeoutMs(job: JobRecord): number {
+  return (job.definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+}
 
 export function logOf(deps: EngineDeps): (entry: Record<string, unknown>) => void {
   return deps.log ?? ((entry) => console.log(JSON.stringify(entry)));

@@ -2,7 +2,7 @@ import type { JobRecord } from '../../core/job.js';
 import type { RunRecord } from '../../core/run.js';
 import type { ExecutionOutcome, Executor } from '../../ports.js';
 import { TimeoutAbort } from '../execution-control.js';
-import { DEFAULT_TIMEOUT_SECONDS, type EngineDeps } from './deps.js';
+import { attemptTimeoutMs, type EngineDeps } from './deps.js';
 
 /** How long a claim lasts without renewal; the running dispatcher renews it every third of that. */
 export const LEASE_MS = 30_000;
@@ -27,7 +27,7 @@ export async function executeAttempt(
       log: `Kairos: ${what} cannot run in this runtime.\n`,
     };
   }
-  const timeoutMs = (job.definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  const timeoutMs = attemptTimeoutMs(job);
   const controller = new AbortController();
   deps.control.register(run.runId, controller);
   const timer = setTimeout(

@@ -4,7 +4,7 @@ import type { RunRecord } from '../../core/run.js';
 import type { RunStatus } from '../../core/run-states.js';
 import { CancelAbort } from '../execution-control.js';
 import { completeAttempt } from './complete.js';
-import { DEFAULT_TIMEOUT_SECONDS, type EngineDeps, logOf } from './deps.js';
+import { attemptTimeoutMs, type EngineDeps, logOf } from './deps.js';
 import { executeAttempt, LEASE_MS } from './execute.js';
 import { claimSlot, concurrencyOf, usesSlots } from './slots.js';
 import { armDeadlineCheck } from './timeout.js';
@@ -129,7 +129,7 @@ export async function armAttemptDeadline(
   attempt: number,
   now: Date,
 ) {
-  const timeoutMs = (job.definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  const timeoutMs = attemptTimeoutMs(job);
   const deadline = new Date(now.getTime() + timeoutMs + TIMEOUT_GRACE_MS).toISOString();
   await armDeadlineCheck(
     deps,

@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 export function spawnKairos(
   home: string,
   env: NodeJS.ProcessEnv = {},
-): Promise<{ child: ChildProcess; url: string }> {
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'bin/kairos.ts', 'local', '--port', '0', '--home', home],
@@ -33,7 +33,7 @@ export function spawnKairos(
       const url = /Kairos (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
       if (url) {
         clearTimeout(timer);
-        resolve({ child, url });
+        resolve({ child, url, output: () => output });
       }
     };
     child.stdout?.on('data', onData);

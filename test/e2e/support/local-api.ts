@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TERMINAL_RUN_STATUSES } from '../../../lambdas/core/run-states.js';
 import {
   type LocalRuntime,
   type LocalRuntimeOptions,
@@ -119,4 +120,4 @@ export async function waitForRuns(
   }
 }
 
-export const TERMINAL = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED', 'SKIPPED'];
+export const TERMINAL: readonly string[] = TERMINAL_RUN_STATUSES;
