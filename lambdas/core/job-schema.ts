@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  CatchupSchema,
   ConcurrencySchema,
   PrioritySchema,
   RetrySchema,
@@ -33,6 +34,10 @@ export const JobDefinitionSchema = z
     sla: SlaSchema.optional(),
     priority: PrioritySchema.optional().meta({ default: 'normal' }),
     concurrency: ConcurrencySchema.optional(),
+    catchup: CatchupSchema.optional().meta({
+      description:
+        'Missed slots (downtime) that still run; without it only the latest missed slot runs, the rest are SKIPPED',
+    }),
     tags: TagsSchema.optional(),
   })
   .meta({ id: 'JobDefinition' });

@@ -66,6 +66,13 @@ function semanticProblems(input: unknown, ctx: ValidateJobContext): FieldProblem
     for (const p of scheduleProblems(schedule.data, { now }))
       problems.push({ ...p, path: `$.schedule.${p.path}` });
   }
+  const type = schedule.success ? schedule.data.type : undefined;
+  if (body.catchup !== undefined && (type === 'immediate' || type === 'at')) {
+    problems.push({
+      path: '$.catchup',
+      message: `catch-up applies to cron and rate schedules; an '${type}' job runs once, however late`,
+    });
+  }
   const tasks = TasksSchema.safeParse(body.tasks);
   if (tasks.success) problems.push(...taskGraphProblems(tasks.data));
   if (ctx.runtime === 'aws')

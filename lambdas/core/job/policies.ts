@@ -31,6 +31,27 @@ export const SlaSchema = z
   })
   .meta({ id: 'Sla' });
 
+/** The longest catch-up window: 31 days, the longest gap run history is useful for. */
+export const MAX_CATCHUP_WINDOW_SECONDS = 31 * 86_400;
+
+export const CatchupSchema = z
+  .strictObject({
+    window: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_CATCHUP_WINDOW_SECONDS)
+      .meta({ description: 'How late (seconds after its time) a missed slot may still run' }),
+    maxRuns: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .meta({ default: 1, description: 'At most this many missed slots run, the latest ones' }),
+  })
+  .meta({ id: 'Catchup' });
+
 export const PrioritySchema = z.enum(['high', 'normal', 'low']);
 
 export const ConcurrencySchema = z

@@ -1,3 +1,4 @@
+import { SKIP_REASONS, type SlotFate, slotFate } from '../../core/catchup.js';
 import { AlreadyExistsError } from '../../core/errors.js';
 import type { JobRecord } from '../../core/job.js';
 import type { Lane } from '../../core/messages.js';
@@ -7,6 +8,7 @@ import { nextFireTimes } from '../../core/schedule/index.js';
 import type { Timers } from '../../ports.js';
 import { type EngineDeps, logOf } from './deps.js';
 import { LEASE_MS } from './execute.js';
+import { countSkippedSlot } from './metrics.js';
 import { buildRun, claimedRun } from './run-factory.js';
 import { syncSchedule } from './schedule-sync.js';
 import { planSlaChecks } from './sla.js';
@@ -59,7 +61,9 @@ export async function planFirstSlot(
 /**
  * A slot is due: create its run (the id is derived from the slot, so duplicates of this message, or a second
  * timer chain after a resume, create nothing) and, only when this call created it, plan the next slot: duplicate
- * chains therefore merge instead of multiplying. Returns what to start: the job, and the run when created here.
+ * chains therefore merge instead of multiplying. A slot of a paused job, or a missed slot the catch-up policy
+ * does not run (core/catchup.ts), is recorded SKIPPED with its reason; walking the chain after downtime thus
+ * accounts for every missed slot. Returns what to start: the job, and the run when created here.
  */
 export async function handleFire(
   deps: EngineDeps,
@@ -78,35 +82,44 @@ export async function handleFire(
     log({ level: 'INFO', message: 'slot dropped: not in the current schedule', jobId, scheduledFor });
     return undefined;
   }
-  const paused = job.status === 'PAUSED';
-  const runId = slotRunId(jobId, scheduledFor);
   const now = deps.clock.now();
+  const fate: SlotFate =
+    job.status === 'PAUSED'
+      ? { run: false, reason: SKIP_REASONS.paused }
+      : slotFate(job.definition, new Date(job.createdAt), new Date(scheduledFor), now);
+  const runId = slotRunId(jobId, scheduledFor);
   const queued = buildRun(
     job,
     {
       runId,
       scheduledFor,
       trigger: 'schedule',
-      status: paused ? 'SKIPPED' : 'QUEUED',
-      reason: paused ? 'paused' : undefined,
+      status: fate.run ? 'QUEUED' : 'SKIPPED',
+      reason: fate.run ? undefined : fate.reason,
     },
     now,
     deps.runRetentionDays ?? 30,
   );
   // Without slots to claim first, the run is created already claimed for attempt 1: one write, not two.
-  const claimNow = !paused && !usesSlots(job);
+  const claimNow = fate.run && !usesSlots(job);
   if (claimNow) await armAttemptDeadline(deps, job, queued, 1, now);
   const run = claimNow ? claimedRun(queued, now, LEASE_MS) : queued;
   try {
     await deps.runs.create(run);
   } catch (error) {
     if (!(error instanceof AlreadyExistsError)) throw error;
-    // Created by an earlier delivery: start it if that one did not (the start is guarded by the run's state).
-    return paused ? undefined : { job };
+    // Created by an earlier delivery, whose decision stands: start it if that one did not (the start is guarded
+    // by the run's state, so a SKIPPED or running run is left alone).
+    return { job };
   }
   await planNextSlot(deps, job, scheduledFor);
-  if (!paused) await planSlaChecks(deps, job, run);
-  return paused ? undefined : { job, run };
+  if (!fate.run) {
+    countSkippedSlot(deps, fate.reason);
+    log({ level: 'INFO', message: 'slot skipped', jobId, scheduledFor, reason: fate.reason });
+    return undefined;
+  }
+  await planSlaChecks(deps, job, run);
+  return { job, run };
 }
 
 async function planNextSlot(deps: EngineDeps, job: JobRecord, scheduledFor: string): Promise<void> {

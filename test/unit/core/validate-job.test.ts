@@ -80,6 +80,19 @@ describe('validateJobDefinition', () => {
     );
   });
 
+  it('accepts a catch-up policy on recurring jobs only, within bounds', () => {
+    const catchup = { window: 3600, maxRuns: 3 };
+    expect(validateJobDefinition(jobBody({ catchup }), aws).catchup).toEqual(catchup);
+    expect(problemsOf(jobBody({ catchup, schedule: { type: 'immediate' } }))).toEqual([
+      { path: '$.catchup', message: expect.stringContaining('cron and rate') },
+    ]);
+    const bad = problemsOf(jobBody({ catchup: { window: 0, maxRuns: 101, extra: true } }));
+    expect(bad.map((p) => p.path).sort()).toEqual(
+      ['$.catchup.extra', '$.catchup.maxRuns', '$.catchup.window'].sort(),
+    );
+    expect(problemsOf(jobBody({ catchup: { maxRuns: 2 } })).map((p) => p.path)).toEqual(['$.catchup.window']);
+  });
+
   it('skips "in the past" rules when no instant is given (unchanged schedule on PATCH)', () => {
     const past = jobBody({ schedule: { type: 'at', at: '2026-01-01T00:00:00Z' } });
     expect(problemsOf(past)[0].path).toBe('$.schedule.at');
