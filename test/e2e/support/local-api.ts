@@ -24,10 +24,14 @@ export interface RequestOptions {
   readonly headers?: Record<string, string>;
 }
 
-/** A local runtime in a fresh temp home on a free port, with a token of each role and a small client. */
-export async function startTestApi(options: Partial<Omit<LocalRuntimeOptions, 'home' | 'port'>> = {}) {
-  const home = mkdtempSync(join(tmpdir(), 'kairos-e2e-'));
-  const runtime: LocalRuntime = await startLocalRuntime({ home, port: 0, ...options });
+/**
+ * A local runtime on a free port, with a token of each role and a small client; in a fresh temp home (removed
+ * on close), or in `home` when given (kept, so a test can stop the runtime and start it again on the same state).
+ */
+export async function startTestApi(options: Partial<Omit<LocalRuntimeOptions, 'port'>> = {}) {
+  const ownHome = options.home === undefined;
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'kairos-e2e-'));
+  const runtime: LocalRuntime = await startLocalRuntime({ ...options, home, port: 0 });
   const tokens = {
     admin: readFileSync(join(home, 'token'), 'utf8').trim(),
     operator: createToken(home, 'operator'),
@@ -61,7 +65,7 @@ export async function startTestApi(options: Partial<Omit<LocalRuntimeOptions, 'h
     request,
     async close() {
       await runtime.close();
-      rmSync(home, { recursive: true, force: true });
+      if (ownHome) rmSync(home, { recursive: true, force: true });
     },
   };
 }
