@@ -5,6 +5,7 @@
 import benchApiCreate from './api-create.js';
 import benchAwsRequests from './aws-requests.js';
 import benchCron from './cron.js';
+import benchCronPickup from './cron-pickup.js';
 import benchExecution from './execution.js';
 import type { BenchLine } from './types.js';
 import benchValidation from './validation.js';
@@ -14,6 +15,7 @@ const benches: Array<[string, () => Promise<BenchLine[]>]> = [
   ['validation', benchValidation],
   ['api-create', benchApiCreate],
   ['execution', benchExecution],
+  ['cron-pickup', benchCronPickup],
   ['aws-requests', benchAwsRequests],
 ];
 

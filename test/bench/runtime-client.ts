@@ -5,13 +5,13 @@ import { isTerminal } from '../../lambdas/core/run-states.js';
 import { spawnKairos, stopKairos } from '../e2e/support/kairos-process.js';
 
 /** A `kairos local` process in a temp home with a local Lambda `noop` that returns at once. */
-export async function startBenchRuntime() {
+export async function startBenchRuntime(env: NodeJS.ProcessEnv = {}) {
   const home = mkdtempSync(join(tmpdir(), 'kairos-bench-'));
   writeFileSync(
     join(home, 'functions.json'),
     JSON.stringify({ noop: `${resolve('test/bench/fixtures/noop.ts')}#handler` }),
   );
-  const { child, url } = await spawnKairos(home);
+  const { child, url } = await spawnKairos(home, env);
   const token = readFileSync(join(home, 'token'), 'utf8').trim();
   const call = async (method: string, path: string, body?: unknown): Promise<any> => {
     const res = await fetch(`${url}${path}`, {

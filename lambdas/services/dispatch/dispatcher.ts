@@ -1,5 +1,4 @@
 import type { DispatchMessage } from '../../core/messages.js';
-import { slotRunId } from '../../core/run-id.js';
 import type { EngineDeps } from './deps.js';
 import { handleFire } from './fire.js';
 import { handleSlaCheck } from './sla.js';
@@ -16,7 +15,7 @@ export function createDispatcher(deps: EngineDeps) {
           // Start in the same invocation, with what was just read: one queue message per slot, not two.
           if (!fired) return;
           if (fired.run?.status === 'RUNNING') return runClaimedAttempt(deps, fired.job, fired.run);
-          return handleStart(deps, slotRunId(message.jobId, message.scheduledFor), 1, fired);
+          return handleStart(deps, fired.runId, 1, fired);
         }
         case 'start':
           return handleStart(deps, message.runId, message.attempt);

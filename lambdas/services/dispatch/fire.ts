@@ -15,18 +15,27 @@ import { planSlaChecks } from './sla.js';
 import { usesSlots } from './slots.js';
 import { armAttemptDeadline } from './start.js';
 
-/** Whether `scheduledFor` is a slot of the job's current schedule (a timer planned before an update is not). */
-export function isSlotOf(job: JobRecord, scheduledFor: string): boolean {
+/** How far after a rate slot EventBridge may name it (it phases `rate()` from the schedule's own creation). */
+const RATE_PHASE_TOLERANCE_MS = 60_000;
+
+/**
+ * The slot of the job's current schedule that `scheduledFor` names, as an ISO instant, or undefined when it
+ * names none (e.g. a timer planned before an update). A `rate` job's slots are phased from its creation to the
+ * millisecond, while EventBridge phases `rate()` from when the schedule was created, to the second: its fire
+ * names the slot that began at most a minute before.
+ */
+export function slotOf(job: JobRecord, scheduledFor: string): string | undefined {
   const schedule = job.definition.schedule;
   const at = Date.parse(scheduledFor);
-  if (schedule.type === 'immediate') return true;
-  if (schedule.type === 'at') return Date.parse(schedule.at) === at;
-  const [next] = nextFireTimes(schedule, {
-    after: new Date(at - 1),
+  if (schedule.type === 'immediate') return new Date(at).toISOString();
+  if (schedule.type === 'at') return Date.parse(schedule.at) === at ? new Date(at).toISOString() : undefined;
+  const tolerance = schedule.type === 'rate' ? RATE_PHASE_TOLERANCE_MS : 0;
+  const [slot] = nextFireTimes(schedule, {
+    after: new Date(at - tolerance - 1),
     count: 1,
     anchor: new Date(job.createdAt),
   });
-  return next?.getTime() === at;
+  return slot !== undefined && slot.getTime() <= at ? slot.toISOString() : undefined;
 }
 
 export function laneOf(job: JobRecord): Lane {
@@ -68,18 +77,19 @@ export async function planFirstSlot(
 export async function handleFire(
   deps: EngineDeps,
   jobId: string,
-  scheduledFor: string,
-): Promise<{ readonly job: JobRecord; readonly run?: RunRecord } | undefined> {
+  named: string,
+): Promise<{ readonly job: JobRecord; readonly runId: string; readonly run?: RunRecord } | undefined> {
   const log = logOf(deps);
   const job = await deps.jobs.get(jobId);
   // Repairs a schedule left out of line by a failed call when the job last changed (see schedule-sync.ts).
   if (job && job.scheduleSyncedVersion !== job.version) await syncSchedule({ ...deps, log }, job);
   if (!job || job.status === 'DELETED') {
-    log({ level: 'INFO', message: 'slot dropped: job gone', jobId, scheduledFor });
+    log({ level: 'INFO', message: 'slot dropped: job gone', jobId, scheduledFor: named });
     return undefined;
   }
-  if (!isSlotOf(job, scheduledFor)) {
-    log({ level: 'INFO', message: 'slot dropped: not in the current schedule', jobId, scheduledFor });
+  const scheduledFor = slotOf(job, named);
+  if (scheduledFor === undefined) {
+    log({ level: 'INFO', message: 'slot dropped: not in the current schedule', jobId, scheduledFor: named });
     return undefined;
   }
   const now = deps.clock.now();
@@ -110,7 +120,7 @@ export async function handleFire(
     if (!(error instanceof AlreadyExistsError)) throw error;
     // Created by an earlier delivery, whose decision stands: start it if that one did not (the start is guarded
     // by the run's state, so a SKIPPED or running run is left alone).
-    return { job };
+    return { job, runId };
   }
   await planNextSlot(deps, job, scheduledFor);
   if (!fate.run) {
@@ -119,7 +129,7 @@ export async function handleFire(
     return undefined;
   }
   await planSlaChecks(deps, job, run);
-  return { job, run };
+  return { job, runId, run };
 }
 
 async function planNextSlot(deps: EngineDeps, job: JobRecord, scheduledFor: string): Promise<void> {
