@@ -15,14 +15,17 @@ import { planSlaChecks } from './sla.js';
 import { usesSlots } from './slots.js';
 import { armAttemptDeadline } from './start.js';
 
-/** How far after a rate slot EventBridge may name it (it phases `rate()` from the schedule's own creation). */
-const RATE_PHASE_TOLERANCE_MS = 60_000;
+/**
+ * How far EventBridge's name for a rate slot may be from Kairos's: it phases `rate()` from the schedule's own
+ * creation, to the second, a moment after the job's. Half the shortest rate (1 minute), so the nearest slot is
+ * the only one within it.
+ */
+const RATE_PHASE_TOLERANCE_MS = 30_000;
 
 /**
  * The slot of the job's current schedule that `scheduledFor` names, as an ISO instant, or undefined when it
  * names none (e.g. a timer planned before an update). A `rate` job's slots are phased from its creation to the
- * millisecond, while EventBridge phases `rate()` from when the schedule was created, to the second: its fire
- * names the slot that began at most a minute before.
+ * millisecond; an EventBridge fire names the slot within {@link RATE_PHASE_TOLERANCE_MS} of its time.
  */
 export function slotOf(job: JobRecord, scheduledFor: string): string | undefined {
   const schedule = job.definition.schedule;
@@ -35,7 +38,7 @@ export function slotOf(job: JobRecord, scheduledFor: string): string | undefined
     count: 1,
     anchor: new Date(job.createdAt),
   });
-  return slot !== undefined && slot.getTime() <= at ? slot.toISOString() : undefined;
+  return slot !== undefined && slot.getTime() <= at + tolerance ? slot.toISOString() : undefined;
 }
 
 export function laneOf(job: JobRecord): Lane {
