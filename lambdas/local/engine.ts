@@ -23,6 +23,8 @@ import {
   ensureLocalQueueTable,
   type LocalQueue,
 } from './local-queue.js';
+import { createLocalScheduler, type LocalScheduler } from './local-scheduler.js';
+import { ensureLocalSchedulesTable } from './local-schedules-table.js';
 import { type Stoppable, startQueueWorker, startWatcherLoop } from './queue-worker.js';
 
 export interface LocalEngineOptions {
@@ -41,12 +43,16 @@ export interface LocalEngineOptions {
   readonly log?: (entry: Record<string, unknown>) => void;
   /** URL each alert is POSTed to (`KAIROS_ALERT_WEBHOOK`). @default - alerts are only logged */
   readonly alertWebhook?: string;
+  /** Most seconds the EventBridge Scheduler stand-in fires after a schedule's time (0-59). @default 50 */
+  readonly schedulerMaxLateSeconds?: number;
 }
 
 export interface LocalEngine {
   readonly deps: EngineDeps;
   readonly queue: LocalQueue;
-  /** Starts the queue worker and the watcher loop. */
+  /** The EventBridge Scheduler stand-in that fires `deps.cron`'s schedules into the lane queues. */
+  readonly scheduler: LocalScheduler;
+  /** Starts the queue worker, the watcher loop and the scheduler. */
   start(): void;
   /** Stops consuming, aborts attempts still running here (their runs are retried after restart), waits. */
   stop(): Promise<void>;
@@ -62,6 +68,15 @@ export async function createLocalEngine(options: LocalEngineOptions): Promise<Lo
   const store = createDynamoTimerStore({ client, tableName: options.tables.Schedule });
   const control = createExecutionControl();
   const log = options.log ?? ((entry: Record<string, unknown>) => console.log(JSON.stringify(entry)));
+  const schedulesTable = await ensureLocalSchedulesTable(client, options.tablePrefix);
+  const cron = createLocalCronRegistry({ client, tableName: schedulesTable, clock });
+  const scheduler = createLocalScheduler({
+    registry: cron,
+    queue,
+    clock,
+    maxLateSeconds: options.schedulerMaxLateSeconds,
+    log,
+  });
   const deps: EngineDeps = {
     jobs: options.jobs,
     runs: options.runs,
@@ -71,7 +86,7 @@ export async function createLocalEngine(options: LocalEngineOptions): Promise<Lo
     artifacts: createDiskArtifacts({ root: join(options.home, 'artifacts') }),
     deadLetters: createLocalDeadLetters(queue, clock),
     control,
-    cron: createLocalCronRegistry(),
+    cron,
     sla: createDynamoSlaStore({ client, runsTable: options.tables.Runs, jobsTable: options.tables.Jobs }),
     alerts: createLocalAlerts({ webhook: options.alertWebhook, log: log }),
     clock,
@@ -83,6 +98,7 @@ export async function createLocalEngine(options: LocalEngineOptions): Promise<Lo
   return {
     deps,
     queue,
+    scheduler,
     start() {
       const dispatcher = createDispatcher(deps);
       running = [
@@ -92,6 +108,7 @@ export async function createLocalEngine(options: LocalEngineOptions): Promise<Lo
           handle: (message) => dispatcher.handle(parseDispatchMessage(message.body)),
         }),
         startWatcherLoop({ watcher, intervalMs: 1000 }),
+        scheduler.start({ intervalMs: 250 }),
       ];
     },
     async stop() {

@@ -42,7 +42,7 @@ export interface Stoppable {
 }
 
 /** A sleep that `wake()` cuts short, so `stop()` need not wait out a poll interval. */
-function sleeper() {
+export function sleeper() {
   let wake = () => {};
   return {
     sleep: (ms: number) =>

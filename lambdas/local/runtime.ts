@@ -11,6 +11,7 @@ import { buildServices } from '../services/build-services.js';
 import { ensureTables, startEmbeddedDynamo } from './embedded-dynamo.js';
 import { createLocalEngine, type LocalEngine } from './engine.js';
 import { createApiServer } from './http-server.js';
+import { schedulerMaxLateSecondsOf } from './local-scheduler.js';
 import { ensureCursorSecret } from './secret.js';
 import { ensureAdminToken, openTokenFile } from './tokens.js';
 
@@ -25,7 +26,12 @@ export interface LocalRuntimeOptions {
   readonly httpAllowList?: readonly string[];
   /** URL SLA alerts are POSTed to. @default - `KAIROS_ALERT_WEBHOOK`, else alerts are only logged */
   readonly alertWebhook?: string;
-  /** Run the execution engine (queue worker, watcher). @default true */
+  /**
+   * Most seconds the EventBridge Scheduler stand-in fires after a schedule's time (0-59; EventBridge fires
+   * anywhere in the minute). @default - `KAIROS_SCHEDULER_MAX_LATE_SECONDS`, else 50
+   */
+  readonly schedulerMaxLateSeconds?: number;
+  /** Run the execution engine (queue worker, watcher, scheduler). @default true */
   readonly execute?: boolean;
 }
 
@@ -69,6 +75,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       jobs,
       runs,
       alertWebhook: options.alertWebhook ?? process.env.KAIROS_ALERT_WEBHOOK,
+      schedulerMaxLateSeconds: schedulerMaxLateSecondsOf(
+        options.schedulerMaxLateSeconds,
+        process.env.KAIROS_SCHEDULER_MAX_LATE_SECONDS,
+      ),
     });
     const handler = createApiHandler(buildServices(engine.deps, 'local', allowList, packageVersion()));
     server = createApiServer({ handler, tokens: openTokenFile(home) });
