@@ -4,6 +4,7 @@
  */
 import benchApiCreate from './api-create.js';
 import benchAwsRequests from './aws-requests.js';
+import benchBackfill from './backfill.js';
 import benchCron from './cron.js';
 import benchCronPickup from './cron-pickup.js';
 import benchExecution from './execution.js';
@@ -12,6 +13,7 @@ import benchValidation from './validation.js';
 
 const benches: Array<[string, () => Promise<BenchLine[]>]> = [
   ['cron', benchCron],
+  ['backfill', benchBackfill],
   ['validation', benchValidation],
   ['api-create', benchApiCreate],
   ['execution', benchExecution],
