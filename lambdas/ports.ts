@@ -3,6 +3,7 @@
  * `adapters/aws` and `adapters/local` implement them. Later issues add timers, executors, cron registry, etc.
  */
 
+import type { BackfillRecord } from './core/backfill/record.js';
 import type { FieldProblem } from './core/errors.js';
 import type { Target } from './core/job/targets.js';
 import type { JobRecord, JobStatus } from './core/job.js';
@@ -81,6 +82,35 @@ export interface RunStore {
   /** Newest `scheduledFor` first. */
   listByJob(query: RunListQuery): Promise<Page<RunRecord>>;
   latestForJob(jobId: string): Promise<RunRecord | undefined>;
+  /**
+   * The status of each run of `runIds` that exists (absent ids are missing from the map): batched reads of the
+   * status only. `consistent` asks for strongly consistent reads (what a decision to write depends on).
+   */
+  statusesOf(runIds: readonly string[], options?: { consistent?: boolean }): Promise<Map<string, RunStatus>>;
+}
+
+/**
+ * Backfill records. Every change is one conditional write, so pumps delivered twice or racing each other, and a
+ * cancel racing a pump, cannot both win.
+ */
+export interface BackfillStore {
+  /** Create-if-absent; `AlreadyExistsError` when the id exists. */
+  create(record: BackfillRecord): Promise<void>;
+  get(backfillId: string): Promise<BackfillRecord | undefined>;
+  /**
+   * Moves the cursor forward to `slot` (ISO) while the backfill is RUNNING and its cursor is before `slot`,
+   * counting a launch when `launched`. False when it is cancelled or another pump has got there first.
+   */
+  advance(backfillId: string, slot: string, launched: boolean): Promise<boolean>;
+  /** Records the run waiting for a free concurrency slot, while RUNNING; false once cancelled. */
+  park(backfillId: string, runId: string): Promise<boolean>;
+  /** RUNNING → CANCELLED. Returns the record as it is afterwards (also when already cancelled); undefined if unknown. */
+  cancel(backfillId: string): Promise<BackfillRecord | undefined>;
+  /**
+   * Takes the right to plan the capacity recheck at `at` unless one is planned after `now`, so pumps waiting
+   * together plan one recheck, not one each. True when the caller should plan it.
+   */
+  claimRecheck(backfillId: string, at: string, now: string): Promise<boolean>;
 }
 
 // ---- Execution engine ----------------------------------------------------------------------------------

@@ -12,7 +12,9 @@ export type Lane = (typeof LANES)[number];
  *   no-op), plan the next slot, start the run;
  * - `start`: start attempt `attempt` of a run (first attempt, retry after backoff, manual retry);
  * - `timeout`: the deadline of attempt `attempt`; a no-op unless that attempt is still running;
- * - `sla`: an SLA deadline of a run (`start` or `finish`); records a miss and alerts at most once per kind.
+ * - `sla`: an SLA deadline of a run (`start` or `finish`); records a miss and alerts at most once per kind;
+ * - `backfill`: the pump of a backfill: launches its next slots while it has free concurrency (sent when the
+ *   backfill is requested, when one of its runs ends, and as a recheck while it waits for capacity).
  */
 export const DispatchMessageSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -37,6 +39,10 @@ export const DispatchMessageSchema = z.discriminatedUnion('kind', [
     runId: z.string().min(1).max(128),
     check: z.enum(['start', 'finish']),
     deadline: z.iso.datetime(),
+  }),
+  z.strictObject({
+    kind: z.literal('backfill'),
+    backfillId: z.string().min(1).max(128),
   }),
 ]);
 

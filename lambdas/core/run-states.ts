@@ -17,6 +17,8 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
  * The one table of allowed run transitions. Stores put the `from` side in the condition of a single
  * conditional update, so two deliveries of one message cannot both make the same change.
  * FAILED and TIMED_OUT may go back to QUEUED only through an explicit retry (`POST /v1/runs/{id}/retry`).
+ * Outside this table, a backfill with `reprocess` reopens an ended run (any terminal status → QUEUED) as an
+ * explicit operator action, so a slot keeps one record (see `services/backfill/launch.ts`).
  */
 export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   SCHEDULED: ['QUEUED', 'RUNNING', 'CANCELLED', 'SKIPPED'],

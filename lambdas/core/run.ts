@@ -53,6 +53,11 @@ export interface RunRecord {
   readonly reason?: string;
   /** When the next attempt of a RETRYING run is due. */
   readonly retryAt?: string;
+  /**
+   * The backfill that launched (or reopened) the run: it holds one of that backfill's concurrency slots instead
+   * of the job's, and its end wakes the backfill's pump.
+   */
+  readonly backfillId?: string;
   /** The job version the run was created from. */
   readonly jobVersion?: number;
   /** Epoch seconds after which DynamoDB TTL may delete the record. */

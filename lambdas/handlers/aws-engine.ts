@@ -7,6 +7,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createAwsExecutors } from '../adapters/aws/aws-executors.js';
 import { createEventBridgeCronRegistry } from '../adapters/aws/cron-registry.js';
+import { createDynamoBackfillStore } from '../adapters/aws/dynamo-backfill-store.js';
 import { createDocumentClient } from '../adapters/aws/dynamo-client.js';
 import { createDynamoConcurrencySlots } from '../adapters/aws/dynamo-concurrency-slots.js';
 import { createDynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
@@ -80,6 +81,7 @@ export function buildAwsEngine(env: NodeJS.ProcessEnv = process.env): AwsEngine 
       shards: timerConfig.shards,
     }),
     slots: createDynamoConcurrencySlots({ client, tableName: config.jobsTable }),
+    backfills: createDynamoBackfillStore({ client, tableName: config.jobsTable }),
     executors: createAwsExecutors({
       lambda: new LambdaClient({}),
       ecs: new ECSClient({}),

@@ -89,6 +89,27 @@ export const ROUTES: readonly RouteDefinition[] = [
   },
   {
     method: 'POST',
+    path: '/v1/jobs/{jobId}/backfill',
+    role: 'operator',
+    operationId: 'backfillJob',
+    summary: 'Run the slots of a past window (or list them: dry run)',
+  },
+  {
+    method: 'GET',
+    path: '/v1/backfills/{backfillId}',
+    role: 'viewer',
+    operationId: 'getBackfill',
+    summary: 'Progress of a backfill',
+  },
+  {
+    method: 'POST',
+    path: '/v1/backfills/{backfillId}/cancel',
+    role: 'operator',
+    operationId: 'cancelBackfill',
+    summary: 'Cancel a backfill and its queued and running runs',
+  },
+  {
+    method: 'POST',
     path: '/v1/jobs/{jobId}/runs',
     role: 'operator',
     operationId: 'triggerRun',

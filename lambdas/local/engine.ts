@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoBackfillStore } from '../adapters/aws/dynamo-backfill-store.js';
 import { createDynamoConcurrencySlots } from '../adapters/aws/dynamo-concurrency-slots.js';
 import { createDynamoSlaStore } from '../adapters/aws/dynamo-sla-store.js';
 import { createDynamoTimerStore } from '../adapters/aws/dynamo-timer-store.js';
@@ -82,6 +83,7 @@ export async function createLocalEngine(options: LocalEngineOptions): Promise<Lo
     runs: options.runs,
     timers: createTimers({ queue: dispatchQueue, store, clock, shards }),
     slots: createDynamoConcurrencySlots({ client, tableName: options.tables.Jobs }),
+    backfills: createDynamoBackfillStore({ client, tableName: options.tables.Jobs }),
     executors: createLocalExecutors({ home: options.home, allowList: options.allowList }),
     artifacts: createDiskArtifacts({ root: join(options.home, 'artifacts') }),
     deadLetters: createLocalDeadLetters(queue, clock),

@@ -1,6 +1,7 @@
 import { createHttpTargetGuard } from '../adapters/net/guarded-lookup.js';
 import type { AllowList } from '../core/ssrf.js';
 import type { RuntimeKind } from '../core/validate-job.js';
+import { type BackfillService, createBackfillService } from './backfill/backfill-service.js';
 import type { EngineDeps } from './dispatch/deps.js';
 import { planFirstSlot } from './dispatch/fire.js';
 import { syncSchedule } from './dispatch/schedule-sync.js';
@@ -8,13 +9,13 @@ import { createJobService, type JobService } from './jobs/job-service.js';
 import { createRunService, type RunService } from './runs/run-service.js';
 import { createSlaService, type SlaService } from './sla/sla-service.js';
 
-/** The API's services on an engine: jobs (planning their slots) and runs (trigger, cancel, retry, logs). */
+/** The API's services on an engine: jobs (planning their slots), runs (trigger, cancel, retry, logs), SLA, backfills. */
 export function buildServices(
   engine: EngineDeps,
   runtime: RuntimeKind,
   allowList: AllowList,
   version: string,
-): { jobs: JobService; runs: RunService; sla: SlaService; version: string } {
+): { jobs: JobService; runs: RunService; sla: SlaService; backfills: BackfillService; version: string } {
   const runs = createRunService({
     jobs: engine.jobs,
     runs: engine.runs,
@@ -42,5 +43,5 @@ export function buildServices(
     runs: engine.runs,
     clock: engine.clock,
   });
-  return { jobs, runs, sla, version };
+  return { jobs, runs, sla, backfills: createBackfillService(engine), version };
 }

@@ -44,6 +44,12 @@ export interface TableDefinition {
   readonly globalIndexes: readonly IndexDefinition[];
 }
 
+/**
+ * Prefix of the Jobs-table items holding concurrency slots (`slots#<jobId>`, and `slots#bf:<backfillId>` for a
+ * backfill's): sibling items outside the listing index, which IAM can single out by key (`dynamodb:LeadingKeys`).
+ */
+export const SLOTS_ITEM_PREFIX = 'slots#';
+
 /** Constant partition of the jobs listing index (jobs are few and created rarely; runs carry the volume). */
 export const JOBS_LIST_PARTITION = 'JOB';
 

@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SLOTS_ITEM_PREFIX } from '../../lambdas/store/tables.js';
 import type { KairosArtifacts } from './artifacts.js';
 import { KairosFunction, repoPath } from './kairos-function.js';
 import type { KairosQueues } from './queues.js';
@@ -18,7 +19,10 @@ export const FINAL_EXECUTION_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'AB
 export interface KairosCompletionProps {
   /** Stage name, shown in the function description. */
   readonly stage: string;
-  /** The tables: Jobs read, Runs read and written, Schedule written (retries later than 15 minutes). */
+  /**
+   * The tables: Jobs read (and its concurrency-slot items updated), Runs read and written, Schedule written
+   * (retries later than 15 minutes).
+   */
   readonly tables: KairosTables;
   /** The lanes (retries, next runs) and `Failures` (runs failed for good) written. */
   readonly queues: KairosQueues;
@@ -61,6 +65,8 @@ export class KairosCompletion extends Construct {
       removalPolicy: props.removalPolicy,
     });
     tables.grantReadData(this.handler, 'Jobs');
+    // A run that ends gives back its concurrency slot (the job's, or its backfill's): those items only.
+    tables.grantItemUpdates(this.handler, 'Jobs', [SLOTS_ITEM_PREFIX]);
     tables.grantReadWriteData(this.handler, 'Runs');
     tables.grantWriteData(this.handler, 'Schedule');
     queues.grantSend(this.handler);

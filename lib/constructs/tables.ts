@@ -148,17 +148,35 @@ export class KairosTables extends Construct {
     return this.grantData(grantee, id, { actions, keyActions: KEY_WRITE_ACTIONS, indexes: true });
   }
 
-  private grantData(grantee: iam.IGrantable, id: TableId, access: DataAccess): iam.Grant {
-    const { table, definition } = this.entry(id);
-    const indexes = access.indexes ? definition.globalIndexes : [];
-    const indexArns = indexes.map((index) => `${table.tableArn}/index/${index.indexName}`);
-    const keyGrant = iam.Grant.addToPrincipal({
+  /**
+   * Lets `grantee` update only the items of table `id` whose partition key starts with one of `prefixes`
+   * (`dynamodb:LeadingKeys`): e.g. the concurrency-slot items of the Jobs table, never a job itself.
+   */
+  public grantItemUpdates(grantee: iam.IGrantable, id: TableId, prefixes: readonly string[]): iam.Grant {
+    const { table } = this.entry(id);
+    return iam.Grant.addToPrincipal({
       grantee,
-      actions: access.keyActions,
+      actions: ['dynamodb:UpdateItem'],
+      resourceArns: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) } },
+    }).combine(this.keyGrant(grantee, KEY_WRITE_ACTIONS));
+  }
+
+  private keyGrant(grantee: iam.IGrantable, actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
       resourceArns: [this.key.keyArn],
       // Only when DynamoDB uses the key on the grantee's behalf, never for direct encrypt/decrypt calls.
       conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
     });
+  }
+
+  private grantData(grantee: iam.IGrantable, id: TableId, access: DataAccess): iam.Grant {
+    const { table, definition } = this.entry(id);
+    const indexes = access.indexes ? definition.globalIndexes : [];
+    const indexArns = indexes.map((index) => `${table.tableArn}/index/${index.indexName}`);
+    const keyGrant = this.keyGrant(grantee, access.keyActions);
     return iam.Grant.addToPrincipal({
       grantee,
       actions: access.actions,

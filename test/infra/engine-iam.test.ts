@@ -138,11 +138,21 @@ describe('least privilege across the stack', () => {
     ]);
   });
 
-  it('lets completion read Jobs (not write), write artifacts, and start or stop nothing', () => {
+  it('lets completion read Jobs and update only its slot items, write artifacts, and start or stop nothing', () => {
     const statements = statementsOf(template, 'CompletionHandlerRole');
     const writes = withAction(statements, 'dynamodb:PutItem').map((s) => JSON.stringify(s.Resource));
     expect(writes.join()).not.toMatch(/TablesJobs/);
     expect(writes.join()).toMatch(/TablesRuns/);
+    // An ended run gives back its concurrency slot (`slots#…`, also a backfill's): the only Jobs items it may change.
+    const jobUpdates = withAction(statements, 'dynamodb:UpdateItem').filter((s) =>
+      JSON.stringify(s.Resource).includes('TablesJobs'),
+    );
+    expect(jobUpdates).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:UpdateItem',
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['slots#*'] } },
+      }),
+    ]);
     const actions = statements.filter((s) => !toScheduler(s)).flatMap(actionsOf);
     expect(actions).toContain('s3:PutObject');
     expect(actions.filter((a) => /^(lambda|states|ecs|iam):/.test(a))).toEqual([]);

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConcurrencySlots } from '../../ports.js';
+import { SLOTS_ITEM_PREFIX } from '../../store/tables.js';
 import { isConditionalCheckFailed } from './dynamo-support.js';
 
 export interface DynamoConcurrencySlotsOptions {
@@ -16,7 +17,7 @@ export function createDynamoConcurrencySlots({
   client,
   tableName,
 }: DynamoConcurrencySlotsOptions): ConcurrencySlots {
-  const key = (jobId: string) => ({ jobId: `slots#${jobId}` });
+  const key = (jobId: string) => ({ jobId: `${SLOTS_ITEM_PREFIX}${jobId}` });
   return {
     async claim(jobId, runId, max) {
       try {

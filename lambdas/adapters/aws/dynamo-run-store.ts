@@ -5,11 +5,13 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { IllegalStateError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { isRunStatus, type RunStatus } from '../../core/run-states.js';
 import type { RunStore, RunTransition } from '../../ports.js';
 import { type CursorKey, createCursorCodec } from '../../store/cursor.js';
 import { fromRunItem, RUN_CURSOR_KEYS, scheduledKeyOf, toRunItem } from '../../store/dynamo-items.js';
 import { RUNS_TABLE } from '../../store/tables.js';
 import {
+  batchGetInOrder,
   checkLimit,
   failedItem,
   inList,
@@ -153,6 +155,22 @@ export function createDynamoRunStore(options: DynamoRunStoreOptions): RunStore {
 
     async latestForJob(jobId) {
       return (await store.listByJob({ jobId, limit: 1 })).items[0];
+    },
+
+    async statusesOf(runIds, options = {}) {
+      // Only the status is read back (a backfill asks about up to 10,000 slots); chunks of 100 per request.
+      const items = await batchGetInOrder(
+        client,
+        TableName,
+        TABLE_KEY,
+        runIds.map((runId) => ({ runId })),
+        { projection: ['status'], consistent: options.consistent },
+      );
+      const statuses = new Map<string, RunStatus>();
+      items.forEach((item, i) => {
+        if (item !== undefined && isRunStatus(item.status)) statuses.set(runIds[i], item.status);
+      });
+      return statuses;
     },
   };
   return store;

@@ -68,6 +68,10 @@ export interface BatchGetOptions {
   readonly maxAttempts?: number;
   /** Backoff before the second round; doubles each round (throttling clears in well under a second). @default 50 */
   readonly baseDelayMs?: number;
+  /** Attributes to return (the key attributes are always added, to match items to keys). @default every attribute */
+  readonly projection?: readonly string[];
+  /** Strongly consistent reads. @default false */
+  readonly consistent?: boolean;
 }
 
 /** Keys DynamoDB still had not read after every retry; retrying the whole operation later may succeed. */
@@ -110,6 +114,7 @@ export async function batchGetInOrder(
   const maxAttempts = options.maxAttempts ?? 8;
   const baseDelayMs = options.baseDelayMs ?? 50;
   const found = new Map<string, Item>();
+  const read = readOptions(keyNames, options);
   // One request must not name a key twice (DynamoDB refuses the whole request), so duplicates are read once.
   const unique = [...new Map(keys.map((key) => [identity(key, keyNames), key])).values()];
   for (const part of chunk(unique, BATCH_GET_LIMIT)) {
@@ -118,13 +123,25 @@ export async function batchGetInOrder(
       if (attempt > maxAttempts) throw new BatchGetIncompleteError(tableName, pending.length);
       if (attempt > 1) await sleep(baseDelayMs * 2 ** (attempt - 2));
       const result = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ...read } } }),
       );
       for (const item of result.Responses?.[tableName] ?? []) found.set(identity(item, keyNames), item);
       pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
     }
   }
   return keys.map((key) => found.get(identity(key, keyNames)));
+}
+
+/** The projection (names as placeholders: `status` is a reserved word) and consistency of a batch read. */
+function readOptions(keyNames: readonly string[], options: BatchGetOptions) {
+  const consistent = options.consistent ? { ConsistentRead: true } : {};
+  if (options.projection === undefined) return consistent;
+  const names = [...new Set([...keyNames, ...options.projection])];
+  return {
+    ...consistent,
+    ProjectionExpression: names.map((_, i) => `#p${i}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#p${i}`, name])),
+  };
 }
 
 /** Keys queried per request when a filter may drop most of the items: fewer round trips for sparse filters. */

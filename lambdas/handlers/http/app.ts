@@ -3,12 +3,14 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler from '@middy/http-router';
 import type { Context } from 'aws-lambda';
 import { MethodNotAllowedError, NotFoundError } from '../../core/errors.js';
+import type { BackfillService } from '../../services/backfill/backfill-service.js';
 import type { JobService } from '../../services/jobs/job-service.js';
 import { assertKnownParams, instantParam } from '../../services/jobs/params.js';
 import type { RunService } from '../../services/runs/run-service.js';
 import type { SlaService } from '../../services/sla/sla-service.js';
 import { ROUTES } from '../routes.js';
 import { authorize } from './auth.js';
+import { backfillRoutes } from './backfill-routes.js';
 import { jobRoutes, type RouteHandler } from './job-routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { problemJson } from './problem.js';
@@ -21,6 +23,7 @@ export interface ApiDependencies {
   readonly jobs: JobService;
   readonly runs: RunService;
   readonly sla: SlaService;
+  readonly backfills: BackfillService;
   readonly version: string;
 }
 
@@ -33,6 +36,7 @@ export function createApiHandler(deps: ApiDependencies) {
   const handlers: Record<string, RouteHandler> = {
     ...jobRoutes(deps.jobs),
     ...runRoutes(deps.runs),
+    ...backfillRoutes(deps.backfills),
     getSla: async (event) => {
       const query = queryOf(event);
       assertKnownParams(query, ['since']);

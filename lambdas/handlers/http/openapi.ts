@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import '../../core/job-schema.js'; // registers the schemas with their ids
+import '../../core/backfill/request.js'; // registers the schemas with their ids
+import '../../core/job-schema.js';
 import { ROUTES, type RouteDefinition } from '../routes.js';
 
 /**
@@ -51,6 +52,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             },
           ],
         },
+        ...BACKFILL_SCHEMAS,
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status', 'detail'],
@@ -92,6 +94,7 @@ function operation(route: RouteDefinition): Record<string, unknown> {
     schema: { type: 'string' },
   }));
   const hasJobBody = route.operationId === 'createJob' || route.operationId === 'updateJob';
+  const described = DESCRIBED[route.operationId];
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -106,7 +109,11 @@ function operation(route: RouteDefinition): Record<string, unknown> {
           },
         }
       : {}),
+    ...(described?.body ? { requestBody: jsonContent(described.body, true) } : {}),
     responses: {
+      ...(described
+        ? { [described.status]: { description: 'Success', ...jsonContent(described.response) } }
+        : {}),
       default: {
         description: 'Error',
         content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
@@ -114,6 +121,66 @@ function operation(route: RouteDefinition): Record<string, unknown> {
     },
   };
 }
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+
+function jsonContent(id: string, required?: boolean): Record<string, unknown> {
+  return { ...(required ? { required } : {}), content: { 'application/json': { schema: ref(id) } } };
+}
+
+/** Request and success response of the operations described in full. */
+const DESCRIBED: Record<string, { body?: string; status: string; response: string }> = {
+  backfillJob: { body: 'BackfillRequest', status: '202', response: 'BackfillCreated' },
+  getBackfill: { status: '200', response: 'Backfill' },
+  cancelBackfill: { status: '200', response: 'Backfill' },
+};
+
+const count = { type: 'integer', minimum: 0 };
+const instant = { type: 'string', format: 'date-time' };
+
+/** Responses of the backfill routes (see `core/backfill/record.ts` and `services/backfill/backfill-service.ts`). */
+const BACKFILL_SCHEMAS = {
+  BackfillCreated: {
+    type: 'object',
+    required: ['backfillId', 'runs', 'slots', 'skipped'],
+    properties: {
+      backfillId: { type: ['string', 'null'], description: 'Null for a dry run, which creates nothing' },
+      runs: { ...count, description: 'Slots that get a run now' },
+      slots: { ...count, description: 'Slots in the window' },
+      skipped: { ...count, description: 'Slots left as they are because they already have a run' },
+      times: { type: 'array', items: instant, description: 'Dry run only: the slots that would run' },
+    },
+  },
+  Backfill: {
+    type: 'object',
+    required: [
+      'backfillId',
+      'jobId',
+      'from',
+      'to',
+      'maxConcurrency',
+      'reprocess',
+      'status',
+      'runs',
+      'launched',
+      'active',
+      'createdAt',
+    ],
+    properties: {
+      backfillId: { type: 'string' },
+      jobId: { type: 'string' },
+      from: instant,
+      to: instant,
+      maxConcurrency: { type: 'integer', minimum: 1 },
+      reprocess: { enum: ['none', 'failed', 'all'] },
+      status: { enum: ['RUNNING', 'COMPLETED', 'CANCELLED'] },
+      runs: { ...count, description: 'Slots that were to get a run when it was requested' },
+      launched: { ...count, description: 'Slots launched so far' },
+      active: { ...count, description: 'Runs of the backfill queued, running or retrying now' },
+      createdAt: instant,
+    },
+  },
+};
 
 /** Component schemas live inside the document, whose dialect (3.1 = JSON Schema 2020-12) already applies. */
 function withoutDialect(schemas: Record<string, unknown>): Record<string, unknown> {

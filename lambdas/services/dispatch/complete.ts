@@ -4,6 +4,7 @@ import { hasAttemptsLeft, isNonRetryable, resolveRetryPolicy, retryDelayMs } fro
 import type { AttemptRecord, RunRecord } from '../../core/run.js';
 import { isTerminal, type RunStatus } from '../../core/run-states.js';
 import type { AttemptRef, ExecutionOutcome } from '../../ports.js';
+import { backfillRunEnded } from './backfill-runs.js';
 import { type EngineDeps, logOf } from './deps.js';
 import { usesSlots } from './slots.js';
 
@@ -89,7 +90,8 @@ export async function completeAttempt(
     log({ level: 'INFO', message: 'attempt failed; retrying', runId, attempt, delayMs: delay, error });
     return done;
   }
-  if (!job || usesSlots(job)) await deps.slots.release(run.jobId, runId);
+  if (run.backfillId !== undefined) await backfillRunEnded(deps, run);
+  else if (!job || usesSlots(job)) await deps.slots.release(run.jobId, runId);
   if (status !== 'SUCCEEDED') {
     await deps.deadLetters.record({
       reason: `run ${status} after ${attempt} attempt(s)`,

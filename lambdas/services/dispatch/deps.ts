@@ -3,6 +3,7 @@ import type { RandomSource } from '../../core/retry.js';
 import type {
   Alerts,
   Artifacts,
+  BackfillStore,
   Clock,
   ConcurrencySlots,
   CronRegistry,
@@ -19,6 +20,7 @@ import type {
 export interface EngineDeps {
   readonly jobs: JobStore;
   readonly runs: RunStore;
+  readonly backfills: BackfillStore;
   readonly timers: Timers;
   readonly slots: ConcurrencySlots;
   readonly executors: Executors;

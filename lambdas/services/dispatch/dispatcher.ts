@@ -1,4 +1,5 @@
 import type { DispatchMessage } from '../../core/messages.js';
+import { pumpBackfill } from '../backfill/pump.js';
 import type { EngineDeps } from './deps.js';
 import { handleFire } from './fire.js';
 import { handleSlaCheck } from './sla.js';
@@ -23,6 +24,8 @@ export function createDispatcher(deps: EngineDeps) {
           return handleTimeout(deps, message);
         case 'sla':
           return handleSlaCheck(deps, message);
+        case 'backfill':
+          return pumpBackfill(deps, message.backfillId);
       }
     },
   };

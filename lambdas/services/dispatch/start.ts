@@ -3,6 +3,7 @@ import type { JobRecord } from '../../core/job.js';
 import type { RunRecord } from '../../core/run.js';
 import type { RunStatus } from '../../core/run-states.js';
 import { CancelAbort } from '../execution-control.js';
+import { backfillAdmits, backfillRunEnded } from './backfill-runs.js';
 import { completeAttempt } from './complete.js';
 import { attemptTimeoutMs, type EngineDeps, logOf } from './deps.js';
 import { executeAttempt, LEASE_MS } from './execute.js';
@@ -53,29 +54,14 @@ export async function handleStart(
   }
   const job = known?.job ?? (await deps.jobs.get(run.jobId));
   if (!job || job.status === 'DELETED') return end(deps, run, 'CANCELLED', 'job deleted');
-  if (job.status === 'PAUSED' && run.trigger === 'schedule' && attempt === 1)
-    return end(deps, run, 'SKIPPED', 'paused');
-
-  const policy = concurrencyOf(job);
-  if (usesSlots(job) && !(await claimSlot(deps, job.jobId, runId, policy.max))) {
-    if (policy.overlap === 'skip') return end(deps, run, 'SKIPPED', 'overlap');
-    if (policy.overlap === 'cancel_previous') {
-      for (const holder of await deps.slots.holders(job.jobId))
-        await cancelRun(deps, holder, `superseded by ${runId}`);
-    } else if (await anotherRunBuffered(deps, run)) {
-      return end(deps, run, 'SKIPPED', 'overlap');
-    } else if (run.reason !== 'buffered') {
-      await deps.runs.transition({
-        runId,
-        from: [run.status],
-        to: run.status,
-        expectedAttempt: run.attempt,
-        set: { reason: 'buffered' },
-      });
-    }
-    const when = new Date(deps.clock.now().getTime() + BUFFER_RECHECK_MS);
-    return deps.timers.fireAt(when, { kind: 'start', runId, attempt }, run.lane ?? 'normal');
-  }
+  // A backfill's runs are bounded by its maxConcurrency, not by the job's overlap policy and slots (overlap
+  // `skip` would skip them all), and run although the job is paused: a backfill is an explicit operator action.
+  if (isBackfillRun(run)) {
+    const admitted = await backfillAdmits(deps, run);
+    if (admitted === 'cancelled') return end(deps, run, 'CANCELLED', `backfill ${run.backfillId} cancelled`);
+    if (admitted === 'wait')
+      return log({ level: 'INFO', message: 'backfill run waits for a free slot', runId, attempt });
+  } else if (!(await admitByJobPolicy(deps, job, run, attempt))) return;
 
   const now = deps.clock.now();
   await armAttemptDeadline(deps, job, run, attempt, now);
@@ -97,10 +83,57 @@ export async function handleStart(
   } catch (error) {
     if (!(error instanceof IllegalStateError)) throw error;
     const current = await deps.runs.get(runId);
-    if (usesSlots(job) && current?.status !== 'RUNNING') await deps.slots.release(job.jobId, runId);
+    // A backfill run's slot stays with it: it was claimed at launch and is freed when the run ends.
+    if (!isBackfillRun(run) && usesSlots(job) && current?.status !== 'RUNNING')
+      await deps.slots.release(job.jobId, runId);
     return log({ level: 'INFO', message: 'run claimed elsewhere', runId, attempt });
   }
   await runClaimedAttempt(deps, job, claimed);
+}
+
+function isBackfillRun(run: RunRecord): run is RunRecord & { readonly backfillId: string } {
+  return run.backfillId !== undefined;
+}
+
+/**
+ * The job's pause and overlap rules for a run about to start: true when it may start now (holding one of the
+ * job's concurrency slots where the job uses them); false when it was skipped, or buffered for a recheck.
+ */
+async function admitByJobPolicy(
+  deps: EngineDeps,
+  job: JobRecord,
+  run: RunRecord,
+  attempt: number,
+): Promise<boolean> {
+  const { runId } = run;
+  if (job.status === 'PAUSED' && run.trigger === 'schedule' && attempt === 1) {
+    await end(deps, run, 'SKIPPED', 'paused');
+    return false;
+  }
+  const policy = concurrencyOf(job);
+  if (!usesSlots(job) || (await claimSlot(deps, job.jobId, runId, policy.max))) return true;
+  if (policy.overlap === 'skip') {
+    await end(deps, run, 'SKIPPED', 'overlap');
+    return false;
+  }
+  if (policy.overlap === 'cancel_previous') {
+    for (const holder of await deps.slots.holders(job.jobId))
+      await cancelRun(deps, holder, `superseded by ${runId}`);
+  } else if (await anotherRunBuffered(deps, run)) {
+    await end(deps, run, 'SKIPPED', 'overlap');
+    return false;
+  } else if (run.reason !== 'buffered') {
+    await deps.runs.transition({
+      runId,
+      from: [run.status],
+      to: run.status,
+      expectedAttempt: run.attempt,
+      set: { reason: 'buffered' },
+    });
+  }
+  const when = new Date(deps.clock.now().getTime() + BUFFER_RECHECK_MS);
+  await deps.timers.fireAt(when, { kind: 'start', runId, attempt }, run.lane ?? 'normal');
+  return false;
 }
 
 /** Executes the attempt a run was just claimed for, and records its outcome. */
@@ -156,7 +189,8 @@ async function end(
   } catch (error) {
     if (!(error instanceof IllegalStateError)) throw error;
   }
-  await deps.slots.release(run.jobId, run.runId);
+  if (isBackfillRun(run)) await backfillRunEnded(deps, run);
+  else await deps.slots.release(run.jobId, run.runId);
 }
 
 async function anotherRunBuffered(deps: EngineDeps, run: RunRecord): Promise<boolean> {
@@ -177,13 +211,15 @@ export async function cancelRun(deps: EngineDeps, runId: string, reason: string)
     to: 'CANCELLED',
     set: { reason, endedAt: deps.clock.now().toISOString(), leaseUntil: undefined },
   });
-  if (run.status === 'RUNNING') {
-    const stoppedHere = deps.control.abort(runId, new CancelAbort(reason));
-    const job = stoppedHere ? undefined : await deps.jobs.get(run.jobId);
+  // Aborted whatever status was read: a start may have claimed the run between that read and the write.
+  const stoppedHere = deps.control.abort(runId, new CancelAbort(reason));
+  if (run.status === 'RUNNING' && !stoppedHere && run.handle) {
+    const job = await deps.jobs.get(run.jobId);
     const type = job?.definition.target?.type;
     const executor = type ? deps.executors[type] : undefined;
-    if (run.handle && executor?.stop) await executor.stop(run.handle, reason);
+    if (executor?.stop) await executor.stop(run.handle, reason);
   }
   await deps.slots.release(run.jobId, runId);
+  await backfillRunEnded(deps, run);
   return cancelled;
 }

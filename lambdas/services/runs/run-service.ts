@@ -115,6 +115,9 @@ export function createRunService(deps: RunServiceDeps) {
             queuedAt: clock.now().toISOString(),
             endedAt: undefined,
             reason: undefined,
+            // A manual retry is the operator's own run of the slot, outside the backfill that ran it before
+            // (whose concurrency slot it gave back when it failed, and which may be cancelled by now).
+            backfillId: undefined,
           },
         })
         .catch((error: unknown) => {

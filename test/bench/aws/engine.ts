@@ -10,6 +10,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createAwsExecutors } from '../../../lambdas/adapters/aws/aws-executors.js';
+import { createDynamoBackfillStore } from '../../../lambdas/adapters/aws/dynamo-backfill-store.js';
 import { createDocumentClient } from '../../../lambdas/adapters/aws/dynamo-client.js';
 import { createDynamoConcurrencySlots } from '../../../lambdas/adapters/aws/dynamo-concurrency-slots.js';
 import { createDynamoJobStore } from '../../../lambdas/adapters/aws/dynamo-job-store.js';
@@ -78,6 +79,7 @@ export async function startCountedEngine() {
     runs: createDynamoRunStore({ client, tableName: names.Runs, cursorSecret: secret }),
     timers: createTimers({ queue, store: timerStore, clock, shards: SCHEDULE_SHARDS }),
     slots: createDynamoConcurrencySlots({ client, tableName: names.Jobs }),
+    backfills: createDynamoBackfillStore({ client, tableName: names.Jobs }),
     executors: createAwsExecutors({
       lambda: counter.attach(new LambdaClient(offline)),
       ecs: counter.attach(new ECSClient(offline)),

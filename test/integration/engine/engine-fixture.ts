@@ -1,3 +1,4 @@
+import { createDynamoBackfillStore } from '../../../lambdas/adapters/aws/dynamo-backfill-store.js';
 import { createDynamoConcurrencySlots } from '../../../lambdas/adapters/aws/dynamo-concurrency-slots.js';
 import { createDynamoSlaStore } from '../../../lambdas/adapters/aws/dynamo-sla-store.js';
 import type { JobRecord } from '../../../lambdas/core/job.js';
@@ -63,6 +64,7 @@ export async function startEngineFixture() {
       },
     },
     slots: createDynamoConcurrencySlots({ client: stack.dynamo.client, tableName: tables.Jobs }),
+    backfills: createDynamoBackfillStore({ client: stack.dynamo.client, tableName: tables.Jobs }),
     executors: { lambda: executor, stepfunctions: executor } as Executors,
     artifacts,
     deadLetters: { record: async (entry) => void deadLetters.push(entry) },

@@ -35,6 +35,35 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('describes the backfill routes: roles, request body and success responses', () => {
+    const create = doc.paths['/v1/jobs/{jobId}/backfill'].post;
+    expect(create['x-kairos-role']).toBe('operator');
+    expect(create.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/BackfillRequest',
+    });
+    expect(create.responses['202'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/BackfillCreated',
+    );
+    const request = doc.components.schemas.BackfillRequest;
+    expect(request.required).toEqual(['from', 'to']);
+    expect(request.additionalProperties).toBe(false);
+    expect(request.properties.reprocess.enum).toEqual(['none', 'failed', 'all']);
+    expect(request.properties.maxConcurrency).toMatchObject({ minimum: 1, maximum: 100, default: 1 });
+    const get = doc.paths['/v1/backfills/{backfillId}'].get;
+    const cancel = doc.paths['/v1/backfills/{backfillId}/cancel'].post;
+    expect([get['x-kairos-role'], cancel['x-kairos-role']]).toEqual(['viewer', 'operator']);
+    for (const op of [get, cancel]) {
+      expect(op.responses['200'].content['application/json'].schema.$ref).toBe(
+        '#/components/schemas/Backfill',
+      );
+    }
+    expect(doc.components.schemas.Backfill.properties.status.enum).toEqual([
+      'RUNNING',
+      'COMPLETED',
+      'CANCELLED',
+    ]);
+  });
+
   it('describes the job definition from the validating schema', () => {
     const def = doc.components.schemas.JobDefinition;
     expect(def.required).toEqual(['name', 'schedule']);
