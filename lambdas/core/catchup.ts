@@ -11,9 +11,12 @@ export const SKIP_REASONS = {
 
 export type SkipReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS];
 
-export type SlotFate = { readonly run: true } | { readonly run: false; readonly reason: SkipReason };
+/** A slot that runs is `missed` when later slots were already due: a catch-up run. */
+export type SlotFate =
+  | { readonly run: true; readonly missed: boolean }
+  | { readonly run: false; readonly reason: SkipReason };
 
-const RUN: SlotFate = { run: true };
+const ON_TIME: SlotFate = { run: true, missed: false };
 
 /**
  * Whether a slot that comes due at `now` runs or is SKIPPED, by the job's catch-up policy. A slot is *missed*
@@ -35,7 +38,7 @@ export function slotFate(
   now: Date,
 ): SlotFate {
   const { schedule, catchup } = definition;
-  if (schedule.type !== 'cron' && schedule.type !== 'rate') return RUN;
+  if (schedule.type !== 'cron' && schedule.type !== 'rate') return ON_TIME;
   const maxRuns = catchup ? (catchup.maxRuns ?? 1) : 1;
   const later = nextFireTimes(schedule, { after: slot, count: maxRuns, anchor });
   const laterDue = later.filter((t) => t.getTime() <= now.getTime()).length;
@@ -43,5 +46,5 @@ export function slotFate(
     return { run: false, reason: catchup ? SKIP_REASONS.limit : SKIP_REASONS.outsideWindow };
   if (catchup && now.getTime() - slot.getTime() > catchup.window * 1000)
     return { run: false, reason: SKIP_REASONS.outsideWindow };
-  return RUN;
+  return laterDue > 0 ? { run: true, missed: true } : ON_TIME;
 }

@@ -58,6 +58,8 @@ export interface RunRecord {
    * of the job's, and its end wakes the backfill's pump.
    */
   readonly backfillId?: string;
+  /** A run of a missed slot made up after downtime (catch-up); such runs start one after another. */
+  readonly catchUp?: boolean;
   /** The job version the run was created from. */
   readonly jobVersion?: number;
   /** Epoch seconds after which DynamoDB TTL may delete the record. */

@@ -109,6 +109,7 @@ export async function handleFire(
       trigger: 'schedule',
       status: fate.run ? 'QUEUED' : 'SKIPPED',
       reason: fate.run ? undefined : fate.reason,
+      catchUp: fate.run && fate.missed,
     },
     now,
     deps.runRetentionDays ?? 30,

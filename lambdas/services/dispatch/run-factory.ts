@@ -10,6 +10,7 @@ export interface NewRun {
   readonly status: RunStatus;
   readonly payload?: unknown;
   readonly reason?: string;
+  readonly catchUp?: boolean;
 }
 
 /** A fresh run record of `job`; attempt 0 means no attempt has started yet. */
@@ -31,6 +32,7 @@ export function buildRun(job: JobRecord, spec: NewRun, now: Date, retentionDays:
     lane: spec.trigger === 'backfill' ? 'low' : (definition.priority ?? 'normal'),
     ...(spec.payload === undefined ? {} : { payload: spec.payload }),
     ...(spec.reason === undefined ? {} : { reason: spec.reason }),
+    ...(spec.catchUp ? { catchUp: true } : {}),
     jobVersion: job.version,
     expiresAt: Math.floor(expiresFrom / 1000) + retentionDays * 86_400,
   };

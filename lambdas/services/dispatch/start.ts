@@ -112,6 +112,10 @@ async function admitByJobPolicy(
   }
   const policy = concurrencyOf(job);
   if (!usesSlots(job) || (await claimSlot(deps, job.jobId, runId, policy.max))) return true;
+  if (await catchingUp(deps, job, run)) {
+    await recheckLater(deps, run, attempt);
+    return false;
+  }
   if (policy.overlap === 'skip') {
     await end(deps, run, 'SKIPPED', 'overlap');
     return false;
@@ -131,8 +135,27 @@ async function admitByJobPolicy(
       set: { reason: 'buffered' },
     });
   }
+  await recheckLater(deps, run, attempt);
+  return false;
+}
+
+/** Asks for the start again after a pause, when a slot may have come free. */
+async function recheckLater(deps: EngineDeps, run: RunRecord, attempt: number): Promise<void> {
   const when = new Date(deps.clock.now().getTime() + BUFFER_RECHECK_MS);
-  await deps.timers.fireAt(when, { kind: 'start', runId, attempt }, run.lane ?? 'normal');
+  await deps.timers.fireAt(when, { kind: 'start', runId: run.runId, attempt }, run.lane ?? 'normal');
+}
+
+/**
+ * Whether the run, or a run holding the job's slots, makes up a slot missed in downtime. The catch-up runs of one
+ * downtime, and the current slot, come due together; the overlap policy is for a slot coming due while the
+ * previous run is still busy, so instead of skipping each other they start one after another.
+ */
+async function catchingUp(deps: EngineDeps, job: JobRecord, run: RunRecord): Promise<boolean> {
+  if (run.trigger !== 'schedule') return false;
+  if (run.catchUp) return true;
+  for (const holder of await deps.slots.holders(job.jobId)) {
+    if ((await deps.runs.get(holder))?.catchUp) return true;
+  }
   return false;
 }
 

@@ -110,6 +110,36 @@ describe('catch-up after downtime (timer chain walking the missed slots)', () =>
     ]);
   });
 
+  it('catch-up runs of a max-1 "skip" job arriving together start one after another instead of skipping', async () => {
+    f.setNow(new Date('2030-01-01T00:00:00Z'));
+    const job = await f.createJob({
+      schedule: { type: 'cron', expression: '* * * * *' },
+      catchup: { window: 3600, maxRuns: 3 },
+    });
+    const dispatcher = createDispatcher(f.deps);
+    f.setNow(new Date('2030-01-01T00:05:30Z'));
+    // The scheduler's queued deliveries of the missed slots, handled side by side.
+    await Promise.all(
+      [1, 2, 3, 4, 5].map((m) =>
+        dispatcher.handle({ kind: 'fire', jobId: job.jobId, scheduledFor: minute(m) }),
+      ),
+    );
+    for (let round = 0; round < 10; round++) {
+      f.setNow(new Date(f.now().getTime() + 2_000));
+      const due = f.planned.filter((t) => t.message.kind === 'start' && t.when <= f.now());
+      for (const timer of due) f.planned.splice(f.planned.indexOf(timer), 1);
+      await Promise.all(due.map((t) => dispatcher.handle(t.message)));
+    }
+    const runs = await runsOf(job.jobId);
+    expect(runs.map((r) => [r.scheduledFor, r.status, r.catchUp ?? false])).toEqual([
+      [minute(1), 'SKIPPED', false],
+      [minute(2), 'SKIPPED', false],
+      [minute(3), 'SUCCEEDED', true],
+      [minute(4), 'SUCCEEDED', true],
+      [minute(5), 'SUCCEEDED', false],
+    ]);
+  });
+
   it('a paused job records its slots SKIPPED (paused) and counts them', async () => {
     f.setNow(new Date('2030-01-01T00:00:00Z'));
     const job = await f.createJob(perMinute(), 'PAUSED');

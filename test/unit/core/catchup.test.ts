@@ -19,8 +19,18 @@ function decide(def: Def, from: Date, until: Date, now: Date) {
 describe('catch-up policy', () => {
   it('an on-time slot runs, also a few seconds late', () => {
     const slot = at('2026-03-01T10:00:00Z');
-    expect(slotFate(perMinute, anchor, slot, at('2026-03-01T10:00:00Z'))).toEqual({ run: true });
-    expect(slotFate(perMinute, anchor, slot, at('2026-03-01T10:00:59.999Z'))).toEqual({ run: true });
+    expect(slotFate(perMinute, anchor, slot, at('2026-03-01T10:00:00Z'))).toEqual({
+      run: true,
+      missed: false,
+    });
+    expect(slotFate(perMinute, anchor, slot, at('2026-03-01T10:00:59.999Z'))).toEqual({
+      run: true,
+      missed: false,
+    });
+    expect(slotFate(perMinute, anchor, slot, at('2026-03-01T10:01:00Z'))).toEqual({
+      run: false,
+      reason: SKIP_REASONS.outsideWindow,
+    });
   });
 
   it('by default only the latest missed slot runs; the others are outside the catch-up window', () => {
@@ -35,6 +45,8 @@ describe('catch-up policy', () => {
     expect(decided.filter((d) => d.fate.run).map((d) => d.slot.toISOString())).toEqual([
       '2026-03-01T10:10:00.000Z',
     ]);
+    // The latest slot was due before now but no later one: on time, not a catch-up run.
+    expect(decided.at(-1)?.fate).toEqual({ run: true, missed: false });
     expect(decided.filter((d) => !d.fate.run).map((d) => d.fate)).toEqual(
       Array(9).fill({ run: false, reason: SKIP_REASONS.outsideWindow }),
     );
@@ -52,6 +64,11 @@ describe('catch-up policy', () => {
       '2026-03-01T10:08:00.000Z',
       '2026-03-01T10:09:00.000Z',
       '2026-03-01T10:10:00.000Z',
+    ]);
+    expect(decided.filter((d) => d.fate.run).map((d) => d.fate)).toEqual([
+      { run: true, missed: true },
+      { run: true, missed: true },
+      { run: true, missed: false },
     ]);
     expect(new Set(decided.filter((d) => !d.fate.run).map((d) => JSON.stringify(d.fate)))).toEqual(
       new Set([JSON.stringify({ run: false, reason: SKIP_REASONS.limit })]),
@@ -74,6 +91,7 @@ describe('catch-up policy', () => {
     const oneTime: Def = { schedule: { type: 'at', at: '2026-03-01T10:00:00Z' } };
     expect(slotFate(oneTime, anchor, at('2026-03-01T10:00:00Z'), at('2026-03-09T10:00:00Z'))).toEqual({
       run: true,
+      missed: false,
     });
   });
 
