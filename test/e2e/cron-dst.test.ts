@@ -1,7 +1,7 @@
 /**
  * Acceptance (issue 4, DST): a cron slot in the spring-forward gap does not run that day; a slot in the repeated
- * fall-back hour runs once — in preview and in real runs on the local runtime with a travelling clock, in
- * America/New_York, Europe/Berlin and Australia/Sydney. The expected instants are written out by hand (the
+ * fall-back hour runs once — in preview, in real runs on the local runtime with a travelling clock, and in
+ * backfill counts, in America/New_York, Europe/Berlin and Australia/Sydney. The expected instants are written out by hand (the
  * oracle), not computed by the code under test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,14 @@ describe('cron across DST changes', () => {
       const history = await api.request('GET', `/v1/jobs/${jobId}/runs?limit=100`);
       const ran = history.body.items.map((r: any) => [r.scheduledFor, r.status]).sort();
       expect(ran).toEqual(c.slots.slice(0, 2).map((s) => [s, 'SUCCEEDED']));
+
+      // Backfill counts the same slots: a dry run over the two days, re-running all, names exactly these two.
+      const to = new Date(Date.parse(c.slots[1]) + 1).toISOString(); // exclusive, and not in the future
+      const dry = await api.request('POST', `/v1/jobs/${jobId}/backfill`, {
+        body: { from: c.createAt, to, dryRun: true, reprocess: 'all' },
+      });
+      expect(dry.status).toBe(202);
+      expect(dry.body).toMatchObject({ backfillId: null, slots: 2, runs: 2, times: c.slots.slice(0, 2) });
 
       expect((await api.request('DELETE', `/v1/jobs/${jobId}`)).status).toBe(200);
     });
