@@ -7,6 +7,7 @@ import { backfillAdmits, backfillRunEnded } from './backfill-runs.js';
 import { completeAttempt } from './complete.js';
 import { attemptTimeoutMs, type EngineDeps, logOf } from './deps.js';
 import { executeAttempt, LEASE_MS } from './execute.js';
+import { countSkippedSlot } from './metrics.js';
 import { claimSlot, concurrencyOf, usesSlots } from './slots.js';
 import { armDeadlineCheck } from './timeout.js';
 
@@ -209,6 +210,7 @@ async function end(
       expectedAttempt: run.attempt,
       set: { reason, endedAt: deps.clock.now().toISOString() },
     });
+    if (to === 'SKIPPED') countSkippedSlot(deps, reason);
   } catch (error) {
     if (!(error instanceof IllegalStateError)) throw error;
   }

@@ -140,6 +140,23 @@ describe('catch-up after downtime (timer chain walking the missed slots)', () =>
     ]);
   });
 
+  it('an overlap skip is counted too', async () => {
+    f.setNow(new Date('2030-01-01T00:00:00Z'));
+    const job = await f.createJob({ schedule: { type: 'cron', expression: '* * * * *' } });
+    const dispatcher = createDispatcher(f.deps);
+    f.outcomes.push({ status: 'started', handle: 'arn:aws:states:execution:long', log: '' }); // still running
+    f.setNow(new Date(minute(1)));
+    await dispatcher.handle({ kind: 'fire', jobId: job.jobId, scheduledFor: minute(1) });
+    const metricsBefore = f.metrics.length;
+    f.setNow(new Date(minute(2)));
+    await dispatcher.handle({ kind: 'fire', jobId: job.jobId, scheduledFor: minute(2) });
+    expect((await runsOf(job.jobId)).map((r) => [r.status, r.reason])).toEqual([
+      ['RUNNING', undefined],
+      ['SKIPPED', 'overlap'],
+    ]);
+    expect(f.metrics.slice(metricsBefore).map((l) => JSON.parse(l).Reason)).toEqual(['overlap']);
+  });
+
   it('a paused job records its slots SKIPPED (paused) and counts them', async () => {
     f.setNow(new Date('2030-01-01T00:00:00Z'));
     const job = await f.createJob(perMinute(), 'PAUSED');
