@@ -111,7 +111,27 @@ export async function ensureTables(
   return Object.fromEntries(entries) as TableNames;
 }
 
-function createTableInput(name: string, table: TableDefinition): CreateTableCommandInput {
+/** A table's keys and indexes: a `TableDefinition`, or one of the local runtime's own tables (queue, schedules). */
+export type TableShape = Omit<TableDefinition, 'id'>;
+
+/**
+ * Creates one table named `name` unless it exists and waits until it and its indexes are ACTIVE: the bootstrap
+ * of the local runtime's own tables, which the CDK never deploys. Safe to call on every start.
+ */
+export async function ensureTable(
+  client: DynamoDBClient | DynamoDBDocumentClient,
+  name: string,
+  table: TableShape,
+  options: { readonly timeoutMs?: number } = {},
+): Promise<string> {
+  // A document client passes control-plane commands through unchanged; only its typing is narrower.
+  const raw = client as unknown as DynamoDBClient;
+  await createIfAbsent(raw, name, table);
+  await waitUntilActive(raw, name, Date.now() + (options.timeoutMs ?? 30_000));
+  return name;
+}
+
+function createTableInput(name: string, table: TableShape): CreateTableCommandInput {
   const keys = [
     table.partitionKey,
     table.sortKey,
@@ -141,7 +161,7 @@ function createTableInput(name: string, table: TableDefinition): CreateTableComm
   };
 }
 
-async function createIfAbsent(client: DynamoDBClient, name: string, table: TableDefinition): Promise<void> {
+async function createIfAbsent(client: DynamoDBClient, name: string, table: TableShape): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: name }));
     return;

@@ -4,16 +4,11 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  type DynamoDBClient,
-  ResourceInUseException,
-  ResourceNotFoundException,
-} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../adapters/aws/dynamo-support.js';
 import type { TableDefinition } from '../store/tables.js';
+import { ensureTable } from './embedded-dynamo.js';
 import type { ReceivedMessage } from './local-queue-types.js';
 
 /** Shape of `TableDefinition` with this table's own id. */
@@ -39,53 +34,12 @@ export const LOCAL_QUEUE_TABLE = {
 const INDEX = LOCAL_QUEUE_TABLE.globalIndexes[0].indexName;
 
 /** Creates the queue table `<prefix>-LocalQueue` unless it exists, waits until it is ACTIVE; returns its name. */
-export async function ensureLocalQueueTable(
+export function ensureLocalQueueTable(
   client: DynamoDBClient | DynamoDBDocumentClient,
   prefix: string,
   options: { readonly timeoutMs?: number } = {},
 ): Promise<string> {
-  // A document client passes control-plane commands through unchanged; only its typing is narrower.
-  const raw = client as unknown as DynamoDBClient;
-  const TableName = `${prefix}-${LOCAL_QUEUE_TABLE.id}`;
-  const { partitionKey, sortKey, globalIndexes } = LOCAL_QUEUE_TABLE;
-  try {
-    await raw.send(
-      new CreateTableCommand({
-        TableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [partitionKey, sortKey, globalIndexes[0].sortKey].map((k) => ({
-          AttributeName: k.name,
-          AttributeType: k.type,
-        })),
-        KeySchema: [
-          { AttributeName: partitionKey.name, KeyType: 'HASH' },
-          { AttributeName: sortKey.name, KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: globalIndexes.map((index) => ({
-          IndexName: index.indexName,
-          KeySchema: [
-            { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
-            { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        })),
-      }),
-    );
-  } catch (error) {
-    // Created by an earlier start (or a concurrent one): exactly what we wanted.
-    if (!(error instanceof ResourceInUseException)) throw error;
-  }
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  for (;;) {
-    const { Table } = await raw.send(new DescribeTableCommand({ TableName })).catch((error: unknown) => {
-      if (error instanceof ResourceNotFoundException) return { Table: undefined };
-      throw error;
-    });
-    const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
-    if (Table?.TableStatus === 'ACTIVE' && indexesActive) return TableName;
-    if (Date.now() > deadline) throw new Error(`Table ${TableName} is not ACTIVE in time.`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return ensureTable(client, `${prefix}-${LOCAL_QUEUE_TABLE.id}`, LOCAL_QUEUE_TABLE, options);
 }
 
 /** A message as stored. `claim` is the token of its latest receive. */
