@@ -120,12 +120,36 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
     return { delivered, dropped };
   };
 
+  /**
+   * When each schedule's next occurrence is to be delivered, for the state (revision, firedThroughMs) it was
+   * computed from: a tick skips a schedule with nothing due at the cost of one comparison, not a cron search.
+   */
+  const nextDue = new Map<string, { readonly state: string; readonly atMs: number }>();
+  const dueMsOf = (item: LocalScheduleItem): number => {
+    const state = `${item.revision}:${item.firedThroughMs}`;
+    const known = nextDue.get(item.name);
+    if (known?.state === state) return known.atMs;
+    const [next] = occurrencesAfter(item, item.firedThroughMs, 1);
+    const atMs =
+      next === undefined
+        ? Number.POSITIVE_INFINITY
+        : next.getTime() + latenessMs(item.name, next, maxLateSeconds);
+    nextDue.set(item.name, { state, atMs });
+    return atMs;
+  };
+
   const tickOnce = async (): Promise<SchedulerTick> => {
     const nowMs = clock.now().getTime();
     let delivered = 0;
     let dropped = 0;
-    for (const item of await registry.items()) {
-      if (item.state !== 'ENABLED') continue;
+    const items = await registry.items();
+    if (nextDue.size > items.length) {
+      const names = new Set(items.map((i) => i.name));
+      for (const name of nextDue.keys()) if (!names.has(name)) nextDue.delete(name);
+    }
+    for (const item of items) {
+      // Nothing due also means nothing stale: an occurrence due later than now is under a minute old.
+      if (item.state !== 'ENABLED' || dueMsOf(item) > nowMs) continue;
       try {
         const fired = await fire(item, nowMs);
         delivered += fired.delivered;

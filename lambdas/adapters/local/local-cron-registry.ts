@@ -4,11 +4,15 @@
  * `cronScheduleSpecOf`), plus what firing it needs: the Kairos schedule and the rate anchor (so occurrences are
  * exactly those of `nextFireTimes`, as on the timer path) and `firedThroughMs`, up to which occurrences are
  * handled. The firing loop is `local/local-scheduler.ts`.
+ *
+ * The table is the durable copy; reads come from a mirror in memory, loaded by one scan on first use and kept
+ * up to date by every write that succeeds. The local runtime holds its home directory's lock, so no other
+ * process writes the table, and the firing loop can look at thousands of schedules four times a second
+ * without a scan each time.
  */
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   ScanCommand,
   UpdateCommand,
@@ -89,26 +93,29 @@ const byJobId = (a: { jobId: string }, b: { jobId: string }) =>
 export function createLocalCronRegistry(options: LocalCronRegistryOptions): LocalCronRegistry {
   const { client, tableName: TableName, clock } = options;
 
-  const read = async (name: string): Promise<LocalScheduleItem | undefined> => {
-    const { Item } = await client.send(new GetCommand({ TableName, Key: { name }, ConsistentRead: true }));
-    return Item as LocalScheduleItem | undefined;
-  };
+  let loading: Promise<Map<string, LocalScheduleItem>> | undefined;
+  const mirror = (): Promise<Map<string, LocalScheduleItem>> =>
+    (loading ??= (async () => {
+      const all = new Map<string, LocalScheduleItem>();
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({ TableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+        );
+        for (const item of (page.Items ?? []) as LocalScheduleItem[]) all.set(item.name, item);
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+      return all;
+    })());
 
-  const items = async (): Promise<LocalScheduleItem[]> => {
-    const all: LocalScheduleItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new ScanCommand({ TableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
-      );
-      all.push(...((page.Items ?? []) as LocalScheduleItem[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return all;
-  };
+  const read = async (name: string): Promise<LocalScheduleItem | undefined> => (await mirror()).get(name);
+
+  const items = async (): Promise<LocalScheduleItem[]> => [...(await mirror()).values()];
 
   const remove = async (jobId: string): Promise<void> => {
-    await client.send(new DeleteCommand({ TableName, Key: { name: scheduleNameOf(jobId) } }));
+    const name = scheduleNameOf(jobId);
+    await client.send(new DeleteCommand({ TableName, Key: { name } }));
+    (await mirror()).delete(name);
   };
 
   /** One optimistic write of `job`'s schedule over `old`; false when the item changed meanwhile. */
@@ -150,6 +157,7 @@ export function createLocalCronRegistry(options: LocalCronRegistryOptions): Loca
               }),
         }),
       );
+      (await mirror()).set(item.name, item);
       return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;
@@ -188,6 +196,9 @@ export function createLocalCronRegistry(options: LocalCronRegistryOptions): Loca
             ExpressionAttributeValues: { ':to': toMs, ':rev': item.revision, ':fired': item.firedThroughMs },
           }),
         );
+        const all = await mirror();
+        const current = all.get(item.name);
+        if (current) all.set(item.name, { ...current, firedThroughMs: toMs });
         return true;
       } catch (error) {
         if (isConditionalCheckFailed(error)) return false;
