@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FieldProblem } from '../errors.js';
 import { RetrySchema, TimeoutSchema } from './policies.js';
 import { TargetSchema } from './targets.js';
+import { type TaskLimitOptions, taskLimitProblems } from './task-limits.js';
 
 /** Upper bound on tasks in one DAG; keeps the compiled state machine far from Step Functions' limits. */
 export const MAX_TASKS = 100;
@@ -14,6 +15,9 @@ export const TRIGGER_RULES = [
   'one_failed',
   'none_failed',
 ] as const;
+
+/** When a task runs, given how its upstream tasks ended (`core/dag/trigger-rules.ts` has the table). */
+export type TriggerRule = (typeof TRIGGER_RULES)[number];
 
 export const TaskSchema = z
   .strictObject({
@@ -30,8 +34,11 @@ export const TasksSchema = z.array(TaskSchema).min(1).max(MAX_TASKS);
 
 export type Task = z.output<typeof TaskSchema>;
 
-/** Graph checks the schema cannot express: unique ids, known dependencies, no cycles (the cycle is named). */
-export function taskGraphProblems(tasks: readonly Task[]): FieldProblem[] {
+/**
+ * Graph checks the schema cannot express: unique ids, known dependencies listed once, no cycles (the cycle is
+ * named), and the size limits of `task-limits.ts`.
+ */
+export function taskGraphProblems(tasks: readonly Task[], options: TaskLimitOptions = {}): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const index = new Map<string, number>();
   tasks.forEach((task, i) => {
@@ -40,14 +47,19 @@ export function taskGraphProblems(tasks: readonly Task[]): FieldProblem[] {
     else index.set(task.id, i);
   });
   tasks.forEach((task, i) => {
+    const seen = new Set<string>();
     (task.dependsOn ?? []).forEach((dep, j) => {
       const path = `$.tasks[${i}].dependsOn[${j}]`;
       if (dep === task.id) problems.push({ path, message: `task '${task.id}' cannot depend on itself` });
       else if (!index.has(dep)) problems.push({ path, message: `unknown task '${dep}'` });
+      // Trigger rules count upstream tasks, so a repeated entry would count one task twice.
+      else if (seen.has(dep))
+        problems.push({ path, message: `task '${task.id}' already depends on '${dep}'` });
+      seen.add(dep);
     });
   });
-  if (problems.length > 0) return problems;
-  const cycle = findCycle(tasks);
+  // A cycle is looked for only in a graph whose edges all make sense; the limits hold either way.
+  const cycle = problems.length === 0 ? findCycle(tasks) : undefined;
   if (cycle) {
     const first = index.get(cycle[0]) ?? 0;
     problems.push({
@@ -55,6 +67,7 @@ export function taskGraphProblems(tasks: readonly Task[]): FieldProblem[] {
       message: `dependency cycle: ${cycle.join(' -> ')}`,
     });
   }
+  problems.push(...taskLimitProblems(tasks, options));
   return problems;
 }
 

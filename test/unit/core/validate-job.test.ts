@@ -69,6 +69,28 @@ describe('validateJobDefinition', () => {
     });
     const cycle = problemsOf({ ...base, tasks: [task('a', ['c']), task('b', ['a']), task('c', ['b'])] });
     expect(cycle[0].message).toMatch(/cycle: a -> c -> b -> a/);
+    expect(problemsOf({ ...base, tasks: [task('a'), task('b', ['a', 'a'])] })).toEqual([
+      { path: '$.tasks[1].dependsOn[1]', message: "task 'b' already depends on 'a'" },
+    ]);
+  });
+
+  it('checks DAG limits and names the task over them', () => {
+    const { target: _t, ...base } = jobBody();
+    const roots = Array.from({ length: 40 }, (_, i) => ({
+      id: `r${i}`,
+      target: { type: 'lambda', functionArn: 'fn' },
+    }));
+    const join = {
+      id: 'join',
+      target: { type: 'lambda', functionArn: 'fn' },
+      dependsOn: roots.map((r) => r.id),
+    };
+    expect(problemsOf({ ...base, tasks: [...roots, join] })).toEqual([
+      {
+        path: '$.tasks[40].dependsOn',
+        message: expect.stringMatching(/task 'join' depends on 40 tasks; at most 32/),
+      },
+    ]);
   });
 
   it('checks retry and SLA consistency', () => {
