@@ -1,0 +1,84 @@
+/**
+ * Contract between a compiled DAG state machine and Kairos's latch function (one Lambda, also the per-task
+ * status reporter). The deployed Lambda and the in-process latch of the local runtime implement the same
+ * requests; see docs/adr/0011-dag-compilation.md.
+ *
+ * State per run (one DynamoDB item in the deployed latch): `ended: { [taskId]: status }` and
+ * `waiters: { [taskId]: { token, deps } }`. `ended` and `wait` are each ONE atomic UpdateItem that writes its
+ * part and returns the whole item (ReturnValues ALL_NEW); the caller then releases every waiter whose deps have
+ * all ended (SendTaskSuccess). Because each write sees every earlier write, whichever of "dep ends" and
+ * "waiter registers" comes last performs the release, so no release is lost; a duplicate release fails with
+ * TaskTimedOut/InvalidToken and is ignored.
+ */
+
+/** Task statuses a DAG run records. `ok` statuses let dependents with `all_success`/`none_failed` proceed. */
+export const TASK_END_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'UPSTREAM_FAILED', 'SKIPPED'] as const;
+export type TaskEndStatus = (typeof TASK_END_STATUSES)[number];
+
+export const OK_STATUSES: readonly TaskEndStatus[] = ['SUCCEEDED', 'SKIPPED'];
+
+/** Errors Step Functions raises when a task ran out of time; the latch records them as TIMED_OUT. */
+export const TIMEOUT_ERRORS: readonly string[] = ['States.Timeout', 'States.HeartbeatTimeout'];
+
+/** A task is about to call its target (after its trigger rule allowed it). Response: `{}`. */
+export interface TaskStartedRequest {
+  readonly op: 'started';
+  readonly runId: string;
+  readonly taskId: string;
+}
+
+/**
+ * A task ended (ran, failed after its retries, or was skipped by its trigger rule). Writes the status to the run
+ * and releases waiters. `end` is either a status the definition set (`{ status }`) or, when the task failed
+ * after its retries, the error output of its Catch (`{ Error, Cause }`), passed through as is so one report
+ * state serves every outcome.
+ */
+export interface TaskEndedRequest {
+  readonly op: 'ended';
+  readonly runId: string;
+  readonly taskId: string;
+  readonly end:
+    | { readonly status: 'SUCCEEDED' | 'UPSTREAM_FAILED' | 'SKIPPED' }
+    | { readonly Error: string; readonly Cause?: string };
+}
+
+/** The status as recorded: FAILED becomes TIMED_OUT for timeout errors. Stored in the state data per task. */
+export interface TaskEndedResponse {
+  readonly status: TaskEndStatus;
+  readonly ok: boolean;
+}
+
+/**
+ * Invoked with `.waitForTaskToken`: registers `token` for (runId, taskId) and returns at once; the state
+ * resumes when every task in `deps` has ended, with the output below.
+ */
+export interface WaitRequest {
+  readonly op: 'wait';
+  readonly runId: string;
+  readonly taskId: string;
+  readonly deps: readonly string[];
+  readonly token: string;
+}
+
+/** SendTaskSuccess output: the recorded status of each dep (and whether it is ok), in `WaitRequest.deps` order. */
+export interface LatchRelease {
+  readonly statuses: readonly TaskEndStatus[];
+  readonly ok: readonly boolean[];
+}
+
+export type LatchRequest = TaskStartedRequest | TaskEndedRequest | WaitRequest;
+
+/** The status the latch records for an `ended` request. */
+export function recordedStatus(request: TaskEndedRequest): TaskEndedResponse {
+  const end = request.end;
+  const status: TaskEndStatus =
+    'status' in end ? end.status : TIMEOUT_ERRORS.includes(end.Error) ? 'TIMED_OUT' : 'FAILED';
+  return { status, ok: OK_STATUSES.includes(status) };
+}
+
+/** The error of a failed task, if `end` carries one. */
+export function endError(request: TaskEndedRequest): { error: string; cause?: string } | undefined {
+  const end = request.end;
+  if ('status' in end) return undefined;
+  return { error: end.Error, ...(end.Cause === undefined ? {} : { cause: end.Cause }) };
+}
