@@ -1,16 +1,20 @@
 #!/usr/bin/env -S npx tsx
 /**
  * The `kairos` command. `kairos local` runs the local runtime; `kairos token create --role <role>` adds a
- * local API token. (The API client commands arrive with the CLI issue.)
+ * local API token; `kairos dag compile <file>` prints a DAG's state machine. (The API client commands arrive with
+ * the CLI issue.)
  */
 import { parseArgs } from 'node:util';
+import { ValidationError } from '../lambdas/core/errors.js';
 import { isRole, ROLES } from '../lambdas/core/roles.js';
 import { startLocalRuntime } from '../lambdas/local/runtime.js';
 import { createToken } from '../lambdas/local/tokens.js';
+import { dagCompile } from './commands/dag-compile.js';
 
 const USAGE = `Usage:
   kairos local [--port <port>] [--home <dir>]        run Kairos locally (env: KAIROS_PORT, KAIROS_HOME)
   kairos token create --role <viewer|operator|admin> [--home <dir>]
+  kairos dag compile <job-or-tasks.json> [--level-by-level]   print the DAG's Amazon States Language
 `;
 
 class UsageError extends Error {}
@@ -56,10 +60,23 @@ function runToken(args: string[]): void {
   console.log(createToken(homeOf(values.home), values.role));
 }
 
+function runDag(args: string[]): void {
+  const [verb, ...rest] = args;
+  if (verb !== 'compile') throw new UsageError(`unknown dag command '${verb ?? ''}'`);
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { 'level-by-level': { type: 'boolean' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('dag compile takes one file');
+  process.stdout.write(`${dagCompile({ file: positionals[0], levelByLevel: values['level-by-level'] })}\n`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   if (command === 'local') return runLocal(args);
   if (command === 'token') return runToken(args);
+  if (command === 'dag') return runDag(args);
   if (command === undefined || command === 'help' || command === '--help') {
     process.stdout.write(USAGE);
     return;
@@ -71,6 +88,11 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`kairos: ${(error as Error).message}\n${USAGE}`);
     process.exit(2);
+  }
+  if (error instanceof ValidationError) {
+    const lines = error.problems.map((p) => `  ${p.path}: ${p.message}`);
+    process.stderr.write(`kairos: ${error.message}\n${lines.join('\n')}\n`);
+    process.exit(1);
   }
   console.error(error);
   process.exit(1);
