@@ -221,6 +221,17 @@ export interface ExecutionControl {
   abort(runId: string, reason: Error): boolean;
 }
 
+/**
+ * The state machines of DAG jobs: one per job, and one immutable published version per job version, so a run
+ * started before an update finishes on the version it started with (its run records the version's ARN).
+ */
+export interface WorkflowRegistry {
+  /** Creates or updates the job's state machine to `definition` and publishes it; returns the version's ARN. */
+  publish(jobId: string, jobVersion: number, definition: string): Promise<string>;
+  /** Deletes the job's state machine and its versions; executions already running finish. */
+  remove(jobId: string): Promise<void>;
+}
+
 /** Where SLA misses go: SNS on AWS; the log and `KAIROS_ALERT_WEBHOOK` locally. */
 export interface Alerts {
   slaMissed(miss: SlaMiss): Promise<void>;
