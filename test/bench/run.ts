@@ -7,6 +7,7 @@ import benchAwsRequests from './aws-requests.js';
 import benchBackfill from './backfill.js';
 import benchCron from './cron.js';
 import benchCronPickup from './cron-pickup.js';
+import benchDag from './dag.js';
 import benchExecution from './execution.js';
 import type { BenchLine } from './types.js';
 import benchValidation from './validation.js';
@@ -19,6 +20,7 @@ const benches: Array<[string, () => Promise<BenchLine[]>]> = [
   ['execution', benchExecution],
   ['cron-pickup', benchCronPickup],
   ['aws-requests', benchAwsRequests],
+  ['dag', benchDag],
 ];
 
 const only = process.argv.slice(2);

@@ -15,8 +15,10 @@ export interface Dag {
 export function buildDag(tasks: readonly Task[]): Dag {
   const ids = tasks.map((t) => t.id);
   const index = new Map(ids.map((id, i) => [id, i]));
+  if (index.size !== ids.length) throw new Error('task ids are not unique');
   const preds = tasks.map((t) => [...new Set(t.dependsOn ?? [])].map((d) => index.get(d) ?? -1));
   if (preds.some((p) => p.includes(-1))) throw new Error('dependsOn names an unknown task');
+  if (preds.some((p, v) => p.includes(v))) throw new Error('a task depends on itself');
   return { ids, index, preds, succs: successorsOf(preds) };
 }
 
@@ -42,7 +44,7 @@ export function topologicalOrder(preds: readonly (readonly number[])[]): number[
     order.push(v);
     for (const s of succs[v]) if (--missing[s] === 0) ready.push(s);
   }
-  if (order.length !== preds.length) throw new Error('the graph has a cycle');
+  if (order.length !== preds.length) throw new Error('the dependencies form a cycle');
   return order;
 }
 

@@ -1,5 +1,6 @@
 // The polyfill must be evaluated before the library: keep this import first.
 import './with-resolvers.js';
+import { setMaxListeners } from 'node:events';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { AslState, StateMachineDefinition } from '../../core/dag/asl.js';
 import type { LatchRelease, TaskEndStatus, WaitRequest } from '../../core/dag/latch-contract.js';
@@ -58,6 +59,8 @@ export class LocalDagMachine {
 
   run(options: LocalRunOptions): LocalRun {
     const controller = new AbortController();
+    // Every running task handler listens for cancel; a wide DAG legitimately has more than Node's default 10.
+    setMaxListeners(0, controller.signal);
     const latch = new InProcessLatch(undefined, options.onLatchEvent);
     const handlers: Record<string, (input: never) => Promise<never>> = {};
     const retryIntervalOverrides: Record<string, number> = {};
