@@ -8,7 +8,7 @@ import type { FieldProblem } from './core/errors.js';
 import type { Target } from './core/job/targets.js';
 import type { JobRecord, JobStatus } from './core/job.js';
 import type { DispatchMessage, Lane, OutboundMessage } from './core/messages.js';
-import type { RunError, RunRecord } from './core/run.js';
+import type { RunError, RunRecord, TaskState } from './core/run.js';
 import type { RunStatus } from './core/run-states.js';
 import type { SlaMiss } from './core/sla.js';
 
@@ -87,6 +87,12 @@ export interface RunStore {
    * status only. `consistent` asks for strongly consistent reads (what a decision to write depends on).
    */
   statusesOf(runIds: readonly string[], options?: { consistent?: boolean }): Promise<Map<string, RunStatus>>;
+  /**
+   * Writes one task's state of a DAG run while attempt `attempt` is RUNNING (the run's `tasks` map exists from
+   * the attempt's start): one conditional write per change, so tasks ending at once never overwrite each other.
+   * False when the attempt is no longer the running one (cancelled, timed out, taken over).
+   */
+  setTaskState(runId: string, attempt: number, taskId: string, state: TaskState): Promise<boolean>;
 }
 
 /**

@@ -26,6 +26,17 @@ export interface RunError {
   readonly retryable?: boolean;
 }
 
+/** Live state of one task of a DAG run (API.md: `tasks`), written as the task changes. */
+export interface TaskState {
+  /** `PENDING | RUNNING | SUCCEEDED | FAILED | TIMED_OUT | CANCELLED | SKIPPED | UPSTREAM_FAILED`. */
+  readonly status: string;
+  /** Attempts of the task's target started so far (retries included). */
+  readonly attempt: number;
+  readonly startedAt?: string;
+  readonly endedAt?: string;
+  readonly error?: RunError;
+}
+
 /** One execution slot of a job: exactly one record per (job, scheduledFor). */
 export interface RunRecord {
   readonly runId: string;
@@ -58,6 +69,10 @@ export interface RunRecord {
    * of the job's, and its end wakes the backfill's pump.
    */
   readonly backfillId?: string;
+  /** Per-task state of a DAG run, keyed by task id; absent for single-target jobs. */
+  readonly tasks?: Readonly<Record<string, TaskState>>;
+  /** The published state machine version a DAG run executes (it finishes on it even if the job changes). */
+  readonly workflowVersionArn?: string;
   /** A run of a missed slot made up after downtime (catch-up); such runs start one after another. */
   readonly catchUp?: boolean;
   /** The job version the run was created from. */

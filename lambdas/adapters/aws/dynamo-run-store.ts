@@ -172,6 +172,25 @@ export function createDynamoRunStore(options: DynamoRunStoreOptions): RunStore {
       });
       return statuses;
     },
+    async setTaskState(runId, attempt, taskId, state) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName,
+            Key: { runId },
+            // A path into the map: concurrent tasks each write their own entry, never the whole map.
+            UpdateExpression: 'SET #tasks.#task = :state',
+            ConditionExpression: '#status = :running AND attempt = :attempt AND attribute_exists(#tasks)',
+            ExpressionAttributeNames: { '#tasks': 'tasks', '#task': taskId, '#status': 'status' },
+            ExpressionAttributeValues: { ':state': state, ':running': 'RUNNING', ':attempt': attempt },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    },
   };
   return store;
 }

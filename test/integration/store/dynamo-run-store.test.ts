@@ -195,3 +195,44 @@ describe('DynamoRunStore listByJob', () => {
     }
   });
 });
+
+describe('DynamoRunStore setTaskState', () => {
+  const pending = { status: 'PENDING', attempt: 0 };
+
+  it('writes each task of the running attempt on its own, so simultaneous ends all land', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `task_${i}`);
+    await stack.runs.create(
+      run('dag-1', 'job-dag', {
+        status: 'RUNNING',
+        attempt: 1,
+        tasks: Object.fromEntries(ids.map((id) => [id, pending])),
+      }),
+    );
+    const ended = (id: string) => ({
+      status: 'SUCCEEDED',
+      attempt: 1,
+      startedAt: '2030-01-01T00:00:01.000Z',
+      endedAt: `2030-01-01T00:00:0${id.length % 10}.000Z`,
+    });
+    const written = await Promise.all(ids.map((id) => stack.runs.setTaskState('dag-1', 1, id, ended(id))));
+    expect(written.every(Boolean)).toBe(true);
+    const stored = await stack.runs.get('dag-1');
+    expect(stored?.tasks).toEqual(Object.fromEntries(ids.map((id) => [id, ended(id)])));
+    expect(stored?.status).toBe('RUNNING');
+  });
+
+  it('refuses a stale attempt, a run no longer running and a run without tasks', async () => {
+    await stack.runs.create(
+      run('dag-2', 'job-dag', { status: 'RUNNING', attempt: 2, tasks: { a: pending } }),
+    );
+    const failed = { status: 'FAILED', attempt: 3, error: { type: 'Boom', message: 'no' } };
+    expect(await stack.runs.setTaskState('dag-2', 1, 'a', failed)).toBe(false);
+    await stack.runs.create(
+      run('dag-3', 'job-dag', { status: 'CANCELLED', attempt: 1, tasks: { a: pending } }),
+    );
+    expect(await stack.runs.setTaskState('dag-3', 1, 'a', failed)).toBe(false);
+    await stack.runs.create(run('dag-4', 'job-dag', { status: 'RUNNING', attempt: 1 }));
+    expect(await stack.runs.setTaskState('dag-4', 1, 'a', failed)).toBe(false);
+    expect((await stack.runs.get('dag-2'))?.tasks).toEqual({ a: pending });
+  });
+});
