@@ -4,9 +4,9 @@ import type { Json, JsonObject } from './asl.js';
 /*
  * Trigger rules as Choice rules over the statuses of a task's direct dependencies, each read from a JSONPath
  * (state data for structural edges, the latch release for latch edges), each as a status and an `ok` flag, so
- * "ok"/"not ok" is one BooleanEquals instead of an Or of two strings. Minimal equivalent of the rule
- * semantics until lambdas/core/dag/trigger-rules.ts lands; the decision is taken once every dependency has
- * ended (the structure or the latch guarantees it), so `one_success`/`one_failed` do not fire early.
+ * "ok"/"not ok" is one BooleanEquals instead of an Or of two strings. The ASL form of `decideTask` in
+ * trigger-rules.ts (test/unit/core/dag/gate.test.ts checks they agree on every mix of statuses); the decision is
+ * taken once every dependency has ended (the structure or the latch guarantees it).
  *   all_success  all SUCCEEDED → run; any not ok → UPSTREAM_FAILED; else (some SKIPPED) → SKIPPED
  *   all_done     always runs (no Choice at all)
  *   all_failed   all not ok → run; else SKIPPED
