@@ -12,8 +12,9 @@ import { DISPATCHER_TIMEOUT, KairosDispatcher, VISIBILITY_TIMEOUT_FACTOR } from 
 import { repoPath } from './constructs/kairos-function.js';
 import { KairosQueues } from './constructs/queues.js';
 import { KairosTables } from './constructs/tables.js';
-import { TargetAccess } from './constructs/target-access.js';
+import { TargetAccess, type TargetAccessProps } from './constructs/target-access.js';
 import { KairosWatcher } from './constructs/watcher.js';
+import { KairosWorkflows } from './constructs/workflows.js';
 
 /** Properties of {@link KairosStack}. */
 export interface KairosStackProps extends StackProps {
@@ -47,6 +48,8 @@ export class KairosStack extends Stack {
   public readonly alerting: KairosAlerting;
   /** The role of the per-job cron schedules and the grant to manage them. */
   public readonly cronSchedules: KairosCronSchedules;
+  /** The role and log group of the per-job DAG state machines, and the grants to deploy and run them. */
+  public readonly workflows: KairosWorkflows;
 
   constructor(scope: Construct, id: string, props: KairosStackProps) {
     super(scope, id, props);
@@ -66,10 +69,19 @@ export class KairosStack extends Stack {
       runRetentionDays: config.runRetentionDays,
       removalPolicy,
     });
-    const targets = new TargetAccess({
+    const targetSettings: TargetAccessProps = {
       allowedTargetArns: config.allowedTargetArns,
       fargateCluster: config.fargate?.cluster,
       taskRoleArns: config.fargate?.taskRoleArns,
+    };
+    const targets = new TargetAccess(targetSettings);
+    // DAG tasks start the same targets as single-target jobs, from the state machines' own role.
+    this.workflows = new KairosWorkflows(this, 'Workflows', {
+      stage: config.stage,
+      key,
+      targets: targetSettings,
+      logRetention,
+      removalPolicy,
     });
 
     const common = {
@@ -173,6 +185,26 @@ export class KairosStack extends Stack {
       this.alerting.grantPublish(handler);
       for (const [name, value] of Object.entries(cron)) handler.addEnvironment(name, value);
     }
+    // DAG jobs: the API creates, updates and deletes their state machines and cancels their runs; the dispatcher
+    // starts runs and publishes again when a job's publish failed after it was saved.
+    const workflows = {
+      KAIROS_WORKFLOW_ROLE_ARN: this.workflows.role.roleArn,
+      // `Fn::GetAtt <LogGroup>.Arn` already ends with `:*`, the form Step Functions' logging configuration takes.
+      KAIROS_WORKFLOW_LOG_GROUP_ARN: this.workflows.logGroup.logGroupArn,
+      KAIROS_WORKFLOW_NAME_PREFIX: this.workflows.namePrefix,
+      KAIROS_WORKFLOW_ARN_PREFIX: this.workflows.arnPrefix,
+    };
+    for (const { handler } of [this.api, this.dispatcher]) {
+      this.workflows.grantManage(handler);
+      for (const [name, value] of Object.entries(workflows)) handler.addEnvironment(name, value);
+    }
+    this.workflows.grantRunExecutions(this.dispatcher.handler);
+    this.workflows.grantStopExecutions(this.api.handler);
+    new CfnOutput(this, 'WorkflowRoleArn', {
+      value: this.workflows.role.roleArn,
+      description:
+        'ARN of the role every Kairos DAG state machine runs with (it may start the configured targets)',
+    });
     new CfnOutput(this, 'AlertTopicArn', {
       value: this.alerting.topic.topicArn,
       description: 'ARN of the Kairos alerts topic (SLA misses); subscribe to it for notifications',

@@ -77,8 +77,12 @@ describe('KairosApi REST API', () => {
     });
   });
 
-  it('outputs the API URL under the stable key ApiUrl (and the alert topic ARN, from the stack)', () => {
-    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['AlertTopicArn', 'ApiUrl']);
+  it('outputs the API URL under the stable key ApiUrl (and the alert topic and DAG role ARNs, from the stack)', () => {
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual([
+      'AlertTopicArn',
+      'ApiUrl',
+      'WorkflowRoleArn',
+    ]);
   });
 });
 
@@ -138,14 +142,19 @@ describe('KairosApi function', () => {
       if (service === 's3') expect(resources).toMatch(/ArtifactsBucket/);
       if (service === 's3')
         expect(actions.filter((a) => a !== 's3:GetObject' && a !== 's3:ListBucket')).toEqual([]);
-      if (service === 'states') expect(actions).toEqual(['states:StopExecution']);
+      // Cancel also stops DAG executions; DAG jobs deploy their stage's own state machines (workflows.test.ts).
+      if (service === 'states' && !/:(stateMachine|execution):kairos-test-\*/.test(resources))
+        expect(actions).toEqual(['states:StopExecution']);
+      if (service === 'states') expect(actions.filter((a) => a === 'states:StartExecution')).toEqual([]);
       // Cron jobs' schedules (alerting.test.ts checks their scope), alerts, and passing the schedules' role.
       if (service === 'scheduler') expect(resources).toMatch(/:schedule\/kairos-[a-z0-9-]+\/\*"/);
       if (service === 'sns') expect(actions).toEqual(['sns:Publish']);
+      // The schedules' role to EventBridge Scheduler, the DAG state machines' role to Step Functions.
       if (service === 'iam')
-        expect(statement.Condition).toEqual({
-          StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
-        });
+        expect([
+          { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+          { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } },
+        ]).toContainEqual(statement.Condition);
       expect(['dynamodb', 'kms', 'logs', 'xray', 'sqs', 's3', 'states', 'scheduler', 'sns', 'iam']).toContain(
         service,
       );

@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TARGET_ARNS } from '../../lib/config.js';
+import { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS } from '../../lib/constructs/workflows.js';
 import { createKairosApp, type KairosApp } from '../../lib/kairos-app.js';
 import { resourcesOfType } from './support/template.js';
 
@@ -22,8 +23,15 @@ const TASK_DEFINITIONS = ['arn:aws:ecs:eu-west-1:123456789012:task-definition/ba
 const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/jobs';
 const TASKS = 'arn:aws:ecs:eu-west-1:123456789012:task/jobs/*';
 const TASK_ROLES = ['arn:aws:iam::123456789012:role/batch-*'];
-// The only actions AWS offers no resource-level permissions for among those Kairos uses.
-const STAR_ONLY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'ecs:DescribeTaskDefinition'];
+// The only actions AWS offers no resource-level permissions for among those Kairos uses (the DAG state machines'
+// log delivery and tracing included).
+const STAR_ONLY = [
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'ecs:DescribeTaskDefinition',
+  ...LOG_DELIVERY_ACTIONS,
+  ...TRACING_ACTIONS,
+];
 
 /** Bundling is skipped: IAM does not depend on the function code (api.test.ts checks the bundle). */
 const build = (context: Record<string, unknown>) =>
@@ -42,6 +50,13 @@ const withAction = (statements: Statement[], action: string) =>
 /** The cron schedules' role, passed to EventBridge Scheduler only (alerting.test.ts checks it). */
 const toScheduler = (s: Statement) =>
   s.Condition?.StringEquals?.['iam:PassedToService'] === 'scheduler.amazonaws.com';
+/** The DAG state machines' role, passed to Step Functions only (workflows.test.ts checks it). */
+const toStepFunctions = (s: Statement) =>
+  s.Condition?.StringEquals?.['iam:PassedToService'] === 'states.amazonaws.com';
+/** Grants on the stage's own DAG state machines and executions, `kairos-test-*` (workflows.test.ts checks them). */
+const onWorkflows = (s: Statement) =>
+  /:(stateMachine|execution):kairos-test-\*/.test(JSON.stringify(s.Resource));
+const besidesOwn = (s: Statement) => !toScheduler(s) && !toStepFunctions(s) && !onWorkflows(s);
 
 let configured: KairosApp;
 let template: Template;
@@ -53,7 +68,7 @@ beforeAll(() => {
     'kairos:fargate': { cluster: CLUSTER, subnets: ['subnet-0123456789abcdef0'], taskRoleArns: TASK_ROLES },
   });
   template = Template.fromStack(configured.stack);
-  dispatcher = statementsOf(template, 'DispatcherHandlerRole');
+  dispatcher = statementsOf(template, 'DispatcherHandlerRole').filter(besidesOwn);
 });
 
 describe('dispatcher IAM with configured targets', () => {
@@ -92,7 +107,7 @@ describe('dispatcher IAM with configured targets', () => {
   });
 
   it('may pass only the task roles, and only to ECS tasks', () => {
-    expect(withAction(dispatcher, 'iam:PassRole').filter((s) => !toScheduler(s))).toEqual([
+    expect(withAction(dispatcher, 'iam:PassRole')).toEqual([
       {
         Effect: 'Allow',
         Action: 'iam:PassRole',
@@ -159,8 +174,9 @@ describe('least privilege across the stack', () => {
   });
 
   it('lets the API send to the lanes, read artifacts and stop runs, but never start targets', () => {
+    // Its DAG grants stay in: deploying and cancelling DAG runs starts nothing either.
     const actions = statementsOf(template, 'ApiHandlerRole')
-      .filter((s) => !toScheduler(s))
+      .filter((s) => !toScheduler(s) && !toStepFunctions(s))
       .flatMap(actionsOf);
     expect(actions).toEqual(
       expect.arrayContaining(['sqs:SendMessage', 's3:GetObject', 'states:StopExecution', 'ecs:StopTask']),
@@ -193,7 +209,7 @@ describe('dispatcher IAM with the default configuration', () => {
     const all = Object.values(resourcesOfType(defaults, 'AWS::IAM::Policy')).flatMap(
       (p) => (p.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
     );
-    const actions = all.filter((s) => !toScheduler(s)).flatMap(actionsOf);
+    const actions = all.filter(besidesOwn).flatMap(actionsOf);
     expect(actions.filter((a) => a.startsWith('ecs:') || a === 'iam:PassRole')).toEqual([]);
   });
 });

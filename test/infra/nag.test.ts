@@ -25,6 +25,10 @@ const RUNS_OBJECTS = '<ArtifactsBucket88671897.Arn>/runs/*';
 const SAME_ACCOUNT = 'arn:<AWS::Partition>';
 const REGION_ACCOUNT = '<AWS::Region>:<AWS::AccountId>';
 const CRON_SCHEDULES = `${SAME_ACCOUNT}:scheduler:${REGION_ACCOUNT}:schedule/kairos-dev/*`;
+/** The stage's own DAG state machines and their executions (lib/constructs/workflows.ts). */
+const DAG_STATES = ['stateMachine:kairos-dev-*', 'execution:kairos-dev-*'].map(
+  (resource) => `${SAME_ACCOUNT}:states:${REGION_ACCOUNT}:${resource}`,
+);
 
 describe('cdk-nag AwsSolutions', () => {
   let kairos: KairosApp;
@@ -81,6 +85,16 @@ describe('cdk-nag AwsSolutions', () => {
         `Kairos-dev/Api/HandlerRole AwsSolutions-IAM5[Resource::${CRON_SCHEDULES}]`,
         `Kairos-dev/Dispatcher/HandlerRole AwsSolutions-IAM5[Resource::${CRON_SCHEDULES}]`,
         `Kairos-dev/Completion/HandlerRole AwsSolutions-IAM5[Resource::${CRON_SCHEDULES}]`,
+        // DAG state machines: the API and the dispatcher deploy and run (or stop) the stage's own; the machines'
+        // role starts the same target patterns as the dispatcher, and delivers logs and traces (no resource-level
+        // permissions), in a policy of its own.
+        ...['Api', 'Dispatcher'].flatMap((fn) =>
+          DAG_STATES.map((arn) => `Kairos-dev/${fn}/HandlerRole AwsSolutions-IAM5[Resource::${arn}]`),
+        ),
+        'Kairos-dev/Workflows/LoggingAndTracing AwsSolutions-IAM5[Resource::*]',
+        `Kairos-dev/Workflows/Role AwsSolutions-IAM5[Resource::${SAME_ACCOUNT}:lambda:${REGION_ACCOUNT}:function:kairos-*]`,
+        `Kairos-dev/Workflows/Role AwsSolutions-IAM5[Resource::${SAME_ACCOUNT}:states:${REGION_ACCOUNT}:stateMachine:kairos-*]`,
+        `Kairos-dev/Workflows/Role AwsSolutions-IAM5[Resource::${SAME_ACCOUNT}:states:${REGION_ACCOUNT}:execution:kairos-*:*]`,
       ].sort(),
     );
   });
