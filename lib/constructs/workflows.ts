@@ -9,7 +9,7 @@ import { TargetAccess, type TargetAccessProps } from './target-access.js';
 
 /** Properties of {@link KairosWorkflows}. */
 export interface KairosWorkflowsProps {
-  /** Stage name: the state machines are named `kairos-<stage>-…` (see `sfn-workflow-registry.ts`). */
+  /** Stage name: the state machines are named `Kairos-<stage>_…` (see `sfn-workflow-registry.ts`). */
   readonly stage: string;
   /**
    * The customer managed key encrypting the execution log group (the tables' key). Must be a key of this stack: a
@@ -73,7 +73,7 @@ const SFN_SYNC_RULE = 'StepFunctionsGetEventsForStepFunctionsExecutionRule';
 
 const STAGE_REASON =
   "DAG state machines are created per job at run time, named after the job; the pattern is limited to the stage's " +
-  'own name prefix (kairos-<stage>-), their versions and their executions.';
+  'own name prefix (Kairos-<stage>_), their versions and their executions.';
 const TASKS_REASON =
   'ECS task ids are assigned by ECS at run time; ecs:runTask.sync describes the tasks it started, limited to the ' +
   'tasks of the configured cluster.';
@@ -103,24 +103,26 @@ export class KairosWorkflows extends Construct {
   public readonly role: iam.Role;
   /** The log group of every DAG execution (ALL, with execution data). */
   public readonly logGroup: logs.LogGroup;
-  /** Prefix of every state machine name: `kairos-<stage>`. */
+  /** Prefix of every state machine name: `Kairos-<stage>` (capital K: user targets default to `kairos-*`). */
   public readonly namePrefix: string;
   /** `arn:<partition>:states:<region>:<account>:stateMachine:`, where the named state machines live. */
   public readonly arnPrefix: string;
-  /** The stage's state machines and their versions (`…:stateMachine:kairos-<stage>-*`). */
+  /** The stage's state machines and their versions (`…:stateMachine:Kairos-<stage>_*`). */
   public readonly stateMachinesArn: string;
-  /** The executions of those state machines (`…:execution:kairos-<stage>-*`). */
+  /** The executions of those state machines (`…:execution:Kairos-<stage>_*`). */
   public readonly executionsArn: string;
 
   constructor(scope: Construct, id: string, props: KairosWorkflowsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.namePrefix = `kairos-${props.stage}`;
+    this.namePrefix = `Kairos-${props.stage}`;
     this.arnPrefix = `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:`;
-    // The registry names a job's state machine `<prefix>-<jobId>` or `<prefix>-h<hash>` (stateMachineNameOf); its
-    // versions (`…:<n>`) and executions (`execution:<name>:<run>`) fall under the same `*`.
-    this.stateMachinesArn = this.statesArn('stateMachine', `${this.namePrefix}-*`);
-    this.executionsArn = this.statesArn('execution', `${this.namePrefix}-*`);
+    // The registry names a job's state machine `<prefix>_<jobId>` or `<prefix>__<hash>` (stateMachineNameOf); its
+    // versions (`…:<n>`) and executions (`execution:<name>:<run>`) fall under the same `*`. Stage names have no
+    // `_`, so `Kairos-prod_*` never covers stage `prod-eu`; and the capital K keeps the default user-target
+    // pattern `kairos-*` off every stage's DAG state machines.
+    this.stateMachinesArn = this.statesArn('stateMachine', `${this.namePrefix}_*`);
+    this.executionsArn = this.statesArn('execution', `${this.namePrefix}_*`);
 
     // Named under /aws/vendedlogs/ so Step Functions' log delivery does not grow the account's CloudWatch Logs
     // resource policy (5,120 characters) per log group. The stack id's GUID keeps the name unique per stack

@@ -143,7 +143,7 @@ describe('KairosApi function', () => {
       if (service === 's3')
         expect(actions.filter((a) => a !== 's3:GetObject' && a !== 's3:ListBucket')).toEqual([]);
       // Cancel also stops DAG executions; DAG jobs deploy their stage's own state machines (workflows.test.ts).
-      if (service === 'states' && !/:(stateMachine|execution):kairos-test-\*/.test(resources))
+      if (service === 'states' && !/:(stateMachine|execution):Kairos-test_\*/.test(resources))
         expect(actions).toEqual(['states:StopExecution']);
       if (service === 'states') expect(actions.filter((a) => a === 'states:StartExecution')).toEqual([]);
       // Cron jobs' schedules (alerting.test.ts checks their scope), alerts, and passing the schedules' role.

@@ -53,9 +53,9 @@ const toScheduler = (s: Statement) =>
 /** The DAG state machines' role, passed to Step Functions only (workflows.test.ts checks it). */
 const toStepFunctions = (s: Statement) =>
   s.Condition?.StringEquals?.['iam:PassedToService'] === 'states.amazonaws.com';
-/** Grants on the stage's own DAG state machines and executions, `kairos-test-*` (workflows.test.ts checks them). */
+/** Grants on the stage's own DAG state machines and executions, `Kairos-test_*` (workflows.test.ts checks them). */
 const onWorkflows = (s: Statement) =>
-  /:(stateMachine|execution):kairos-test-\*/.test(JSON.stringify(s.Resource));
+  /:(stateMachine|execution):Kairos-test_\*/.test(JSON.stringify(s.Resource));
 const besidesOwn = (s: Statement) => !toScheduler(s) && !toStepFunctions(s) && !onWorkflows(s);
 
 let configured: KairosApp;

@@ -26,7 +26,7 @@ const SAME_ACCOUNT = 'arn:<AWS::Partition>';
 const REGION_ACCOUNT = '<AWS::Region>:<AWS::AccountId>';
 const CRON_SCHEDULES = `${SAME_ACCOUNT}:scheduler:${REGION_ACCOUNT}:schedule/kairos-dev/*`;
 /** The stage's own DAG state machines and their executions (lib/constructs/workflows.ts). */
-const DAG_STATES = ['stateMachine:kairos-dev-*', 'execution:kairos-dev-*'].map(
+const DAG_STATES = ['stateMachine:Kairos-dev_*', 'execution:Kairos-dev_*'].map(
   (resource) => `${SAME_ACCOUNT}:states:${REGION_ACCOUNT}:${resource}`,
 );
 

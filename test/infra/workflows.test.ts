@@ -42,8 +42,8 @@ const account = { Ref: 'AWS::AccountId' };
 const sameAccount = (service: string, rest: string) => ({
   'Fn::Join': ['', ['arn:', partition, `:${service}:`, region, ':', account, `:${rest}`]],
 });
-const STAGE_MACHINES = sameAccount('states', 'stateMachine:kairos-test-*');
-const STAGE_EXECUTIONS = sameAccount('states', 'execution:kairos-test-*');
+const STAGE_MACHINES = sameAccount('states', 'stateMachine:Kairos-test_*');
+const STAGE_EXECUTIONS = sameAccount('states', 'execution:Kairos-test_*');
 const syncRule = (name: string) => sameAccount('events', `rule/${name}`);
 
 /** Bundling is skipped: IAM does not depend on the function code (api.test.ts checks the bundle). */
@@ -287,7 +287,7 @@ describe('KairosWorkflows in the stack, with lambda, states and ecs targets and 
     expect(props.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
     expect(props.RetentionInDays).toBe(30);
     expect(group.DeletionPolicy).toBe('Retain');
-    expect(JSON.stringify(props.LogGroupName)).toContain('/aws/vendedlogs/states/kairos-test-');
+    expect(JSON.stringify(props.LogGroupName)).toContain('/aws/vendedlogs/states/Kairos-test-');
   });
 
   it('lets CloudWatch Logs use the key for that log group only', () => {
@@ -330,7 +330,7 @@ describe('KairosWorkflows in the stack, with lambda, states and ecs targets and 
         KAIROS_WORKFLOW_ROLE_ARN: { 'Fn::GetAtt': [roleId, 'Arn'] },
         // GetAtt Arn of a log group ends with `:*`, the form CreateStateMachine's logging configuration takes.
         KAIROS_WORKFLOW_LOG_GROUP_ARN: { 'Fn::GetAtt': [groupId, 'Arn'] },
-        KAIROS_WORKFLOW_NAME_PREFIX: 'kairos-test',
+        KAIROS_WORKFLOW_NAME_PREFIX: 'Kairos-test',
         KAIROS_WORKFLOW_ARN_PREFIX: sameAccount('states', 'stateMachine:'),
       });
     }
@@ -350,7 +350,7 @@ describe('KairosWorkflows in the stack, with lambda, states and ecs targets and 
         status: 'SUCCEEDED',
         name,
         stateMachineArn:
-          'arn:aws:states:eu-west-1:123456789012:stateMachine:kairos-test-job_ABCDEFGHIJKLMNOPQRST',
+          'arn:aws:states:eu-west-1:123456789012:stateMachine:Kairos-test_job_ABCDEFGHIJKLMNOPQRST',
       },
     });
     expect(matches(pattern, event(`${RUN_ID_PREFIX}01HZY3`))).toBe(true);
@@ -419,12 +419,14 @@ describe('KairosWorkflows and the workflow registry', () => {
     // The name part of the ARN pattern, which the registry's names are matched against.
     const [, pattern] = nagResourceText(stack.resolve(workflows.stateMachinesArn)).split(':stateMachine:');
     if (pattern === undefined) throw new Error('not a state machine ARN pattern');
-    expect(pattern).toBe('kairos-test-*');
+    expect(pattern).toBe('Kairos-test_*');
     const plain = stateMachineNameOf(workflows.namePrefix, 'job_ABCDEFGHIJKLMNOPQRST');
     const hashed = stateMachineNameOf(workflows.namePrefix, `job.${'x'.repeat(90)}`);
     expect(hashed).not.toBe(plain);
     for (const name of [plain, hashed, `${plain}:3`]) expect(iamMatch(pattern, name), name).toBe(true);
-    expect(iamMatch(pattern, stateMachineNameOf('kairos-prod', 'job_ABCDEFGHIJKLMNOPQRST'))).toBe(false);
+    // Not another stage's (even one whose name starts like this one), not a user target under `kairos-*`.
+    expect(iamMatch(pattern, stateMachineNameOf('Kairos-test-eu', 'job_ABCDEFGHIJKLMNOPQRST'))).toBe(false);
+    expect(iamMatch('kairos-*', plain)).toBe(false);
   });
 });
 

@@ -17,7 +17,7 @@ import type { WorkflowRegistry } from '../../ports.js';
 
 export interface SfnWorkflowRegistryOptions {
   readonly client: SFNClient;
-  /** Prefix of every state machine name, e.g. `kairos-prod`. */
+  /** Prefix of every state machine name, `Kairos-<stage>` (see {@link stateMachineNameOf}). */
   readonly namePrefix: string;
   /** `arn:aws:states:<region>:<account>:stateMachine:` — where the named state machines live. */
   readonly arnPrefix: string;
@@ -35,15 +35,19 @@ export interface SfnWorkflowRegistryOptions {
 const NAME_MAX = 80;
 const NAME_CHARS = /^[0-9A-Za-z_-]+$/;
 
-/** The state machine name of a job: `<prefix>-<jobId>` when it fits, else `<prefix>-h<sha256(jobId) base64url>`. */
+/**
+ * The state machine name of a job: `<prefix>_<jobId>` when it fits, else `<prefix>__<sha256(jobId) base64url>`
+ * (a plain id never starts with `_`, so the two forms never meet). With the prefix `Kairos-<stage>` (stage names
+ * have no `_`) the names of one stage never match another stage's `Kairos-<stage>_*`, nor the `kairos-*` default
+ * pattern of user targets (IAM matching is case-sensitive).
+ */
 export function stateMachineNameOf(namePrefix: string, jobId: string): string {
-  const plain = `${namePrefix}-${jobId}`;
-  if (plain.length <= NAME_MAX && NAME_CHARS.test(jobId)) return plain;
-  const digest = createHash('sha256')
-    .update(jobId, 'utf8')
-    .digest('base64url')
-    .replace(/[^0-9A-Za-z_-]/g, '');
-  return `${namePrefix}-h${digest}`.slice(0, NAME_MAX);
+  const plain = `${namePrefix}_${jobId}`;
+  if (plain.length <= NAME_MAX && NAME_CHARS.test(jobId) && !jobId.startsWith('_')) return plain;
+  return `${namePrefix}__${createHash('sha256').update(jobId, 'utf8').digest('base64url')}`.slice(
+    0,
+    NAME_MAX,
+  );
 }
 
 function errorName(error: unknown): string | undefined {

@@ -23,7 +23,7 @@ export interface LocalWorkflowRegistryOptions {
 }
 
 /** Job ids are `[A-Za-z0-9_-]`-ish but come from users: the file name uses the state machine name instead. */
-const PREFIX = 'kairos-local';
+const PREFIX = 'Kairos-local';
 
 export function createLocalWorkflowRegistry(options: LocalWorkflowRegistryOptions): LocalWorkflowRegistry {
   const root = join(options.home, 'workflows');

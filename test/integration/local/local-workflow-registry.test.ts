@@ -14,13 +14,13 @@ describe('local workflow registry', () => {
     const registry = createLocalWorkflowRegistry({ home });
     const v1 = await registry.publish('job_a', 1, def(1));
     const v2 = await registry.publish('job_a', 2, def(2));
-    expect(v1).toBe('arn:aws:states:local:000000000000:stateMachine:kairos-local-job_a:1');
+    expect(v1).toBe('arn:aws:states:local:000000000000:stateMachine:Kairos-local_job_a:1');
     expect(await registry.definitionOf(v1)).toBe(def(1));
     expect(await registry.definitionOf(v2)).toBe(def(2));
     // Publishing version 1 again (a retry) keeps what was published; no temporary file is left behind.
     expect(await registry.publish('job_a', 1, def(99))).toBe(v1);
     expect(await registry.definitionOf(v1)).toBe(def(1));
-    expect(readdirSync(join(home, 'workflows', 'kairos-local-job_a')).sort()).toEqual(['1.json', '2.json']);
+    expect(readdirSync(join(home, 'workflows', 'Kairos-local_job_a')).sort()).toEqual(['1.json', '2.json']);
   });
 
   it('survives a reopen, forgets a removed job, and refuses ARNs it did not make', async () => {

@@ -21,7 +21,7 @@ afterEach(() => sfn.reset());
 
 const ARN_PREFIX = 'arn:aws:states:eu-central-1:123456789012:stateMachine:';
 const options = {
-  namePrefix: 'kairos-prod',
+  namePrefix: 'Kairos-prod',
   arnPrefix: ARN_PREFIX,
   roleArn: 'arn:aws:iam::123456789012:role/kairos-dag',
   logGroupArn: 'arn:aws:logs:eu-central-1:123456789012:log-group:/kairos/prod/dags:*',
@@ -31,7 +31,7 @@ const options = {
 const registry = () => createSfnWorkflowRegistry({ client: new SFNClient({}), ...options });
 const notFound = () => new StateMachineDoesNotExist({ message: 'no', $metadata: {} });
 const DEFINITION = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Succeed' } } });
-const versionArn = (n: number) => `${ARN_PREFIX}kairos-prod-job_1:${n}`;
+const versionArn = (n: number) => `${ARN_PREFIX}Kairos-prod_job_1:${n}`;
 
 describe('Step Functions workflow registry', () => {
   it('updates the state machine in place and publishes, with logging ALL and tracing', async () => {
@@ -41,7 +41,7 @@ describe('Step Functions workflow registry', () => {
     sfn.on(ListStateMachineVersionsCommand).resolves({ stateMachineVersions: [] });
     await expect(registry().publish('job_1', 3, DEFINITION)).resolves.toBe(versionArn(3));
     expect(sfn.commandCalls(UpdateStateMachineCommand)[0].args[0].input).toEqual({
-      stateMachineArn: `${ARN_PREFIX}kairos-prod-job_1`,
+      stateMachineArn: `${ARN_PREFIX}Kairos-prod_job_1`,
       definition: DEFINITION,
       roleArn: options.roleArn,
       loggingConfiguration: {
@@ -65,14 +65,14 @@ describe('Step Functions workflow registry', () => {
         stateMachineVersionArn: versionArn(1),
       });
     sfn.on(CreateStateMachineCommand).resolves({
-      stateMachineArn: `${ARN_PREFIX}kairos-prod-job_1`,
+      stateMachineArn: `${ARN_PREFIX}Kairos-prod_job_1`,
       creationDate: new Date(),
       stateMachineVersionArn: versionArn(1),
     });
     sfn.on(ListStateMachineVersionsCommand).resolves({ stateMachineVersions: [] });
     await expect(registry().publish('job_1', 1, DEFINITION)).resolves.toBe(versionArn(1));
     expect(sfn.commandCalls(CreateStateMachineCommand)[0].args[0].input).toMatchObject({
-      name: 'kairos-prod-job_1',
+      name: 'Kairos-prod_job_1',
       type: 'STANDARD',
       publish: true,
       tracingConfiguration: { enabled: true },
@@ -138,9 +138,10 @@ describe('Step Functions workflow registry', () => {
         fc.string({ minLength: 1, maxLength: 128 }),
         fc.string({ minLength: 1, maxLength: 128 }),
         (a, b) => {
-          const name = stateMachineNameOf('kairos-prod', a);
+          const name = stateMachineNameOf('Kairos-prod', a);
           expect(name).toMatch(/^[0-9A-Za-z_-]{1,80}$/);
-          if (a !== b) expect(stateMachineNameOf('kairos-prod', b)).not.toBe(name);
+          if (a !== b) expect(stateMachineNameOf('Kairos-prod', b)).not.toBe(name);
+          expect(name.startsWith('Kairos-prod_')).toBe(true);
         },
       ),
     );
