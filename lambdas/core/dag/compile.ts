@@ -46,7 +46,7 @@ function compileWith(
   topologicalOrder(dag.preds);
   const plan = planner(dag.preds);
   const states: Record<string, AslState> = {};
-  // The run's input stays reachable as $$.Execution.Input; the state data holds task statuses only.
+  // Inserted first so it is listed first; its Next is known once the rest is emitted.
   states[INIT_STATE] = { Type: 'Pass', Result: {}, Next: '' };
   let parallels = 0;
   const emit = (block: Block, next: string | undefined, scope: Record<string, AslState>): string => {
@@ -86,6 +86,7 @@ function compileWith(
     return name;
   };
   const first = emit(plan.root, OUTCOME_STATE, states);
+  // The run's input stays reachable as $$.Execution.Input; the state data holds task statuses only.
   states[INIT_STATE] = { Type: 'Pass', Result: {}, Next: first };
   const notOk = dag.ids.map((_, v) => ({ Variable: `$.${statusKey(v)}.ok`, BooleanEquals: false }));
   // The execution fails when any task did not end ok, so the console and EventBridge show the run's outcome.
