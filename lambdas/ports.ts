@@ -88,9 +88,9 @@ export interface RunStore {
    */
   statusesOf(runIds: readonly string[], options?: { consistent?: boolean }): Promise<Map<string, RunStatus>>;
   /**
-   * Writes one task's state of a DAG run while attempt `attempt` is RUNNING (the run's `tasks` map exists from
-   * the attempt's start): one conditional write per change, so tasks ending at once never overwrite each other.
-   * False when the attempt is no longer the running one (cancelled, timed out, taken over).
+   * Writes one task's state of a DAG run while attempt `attempt` is RUNNING or was CANCELLED (the run's `tasks`
+   * map exists from the attempt's start): one conditional write per change, so tasks ending at once never
+   * overwrite each other. False when the attempt is not the current one (timed out, taken over, retried).
    */
   setTaskState(runId: string, attempt: number, taskId: string, state: TaskState): Promise<boolean>;
 }
@@ -236,6 +236,26 @@ export interface WorkflowRegistry {
   publish(jobId: string, jobVersion: number, definition: string): Promise<string>;
   /** Deletes the job's state machine and its versions; executions already running finish. */
   remove(jobId: string): Promise<void>;
+}
+
+/** One attempt of a DAG run, handed to the workflow engine. */
+export interface DagAttempt {
+  readonly jobId: string;
+  readonly runId: string;
+  readonly attempt: number;
+  /** The published state machine version the run executes (see {@link WorkflowRegistry}). */
+  readonly versionArn: string;
+  /** The run's payload, the execution input every task can read. */
+  readonly payload: unknown;
+  /** Aborts on cancel and on the run's timeout. */
+  readonly signal: AbortSignal;
+  /** Records a task's state change on the run (live task state). */
+  readonly onTask: (taskId: string, state: TaskState) => Promise<void>;
+}
+
+/** Runs DAG attempts: Step Functions on AWS, the generated ASL on aws-local-stepfunctions locally. */
+export interface DagExecutor {
+  execute(attempt: DagAttempt): Promise<ExecutionOutcome>;
 }
 
 /** Where SLA misses go: SNS on AWS; the log and `KAIROS_ALERT_WEBHOOK` locally. */

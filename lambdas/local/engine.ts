@@ -8,6 +8,7 @@ import { createLocalExecutors } from '../adapters/executors/local-executors.js';
 import { createDiskArtifacts } from '../adapters/local/disk-artifacts.js';
 import { createLocalAlerts } from '../adapters/local/local-alerts.js';
 import { createLocalCronRegistry } from '../adapters/local/local-cron-registry.js';
+import { createLocalWorkflowRegistry } from '../adapters/local/local-workflow-registry.js';
 import { parseDispatchMessage } from '../core/messages.js';
 import type { AllowList } from '../core/ssrf.js';
 import type { Clock, JobStore, RunStore } from '../ports.js';
@@ -27,6 +28,7 @@ import {
 import { createLocalScheduler, type LocalScheduler } from './local-scheduler.js';
 import { ensureLocalSchedulesTable } from './local-schedules-table.js';
 import { type Stoppable, startQueueWorker, startWatcherLoop } from './queue-worker.js';
+import { createLocalDagExecutor, LOCAL_COMPILE_OPTIONS } from './sfn/dag-executor.js';
 
 export interface LocalEngineOptions {
   readonly home: string;
@@ -78,13 +80,23 @@ export async function createLocalEngine(options: LocalEngineOptions): Promise<Lo
     maxLateSeconds: options.schedulerMaxLateSeconds,
     log,
   });
+  const executors = createLocalExecutors({ home: options.home, allowList: options.allowList });
+  const workflows = createLocalWorkflowRegistry({ home: options.home });
   const deps: EngineDeps = {
     jobs: options.jobs,
     runs: options.runs,
     timers: createTimers({ queue: dispatchQueue, store, clock, shards }),
     slots: createDynamoConcurrencySlots({ client, tableName: options.tables.Jobs }),
     backfills: createDynamoBackfillStore({ client, tableName: options.tables.Jobs }),
-    executors: createLocalExecutors({ home: options.home, allowList: options.allowList }),
+    executors,
+    workflows,
+    dags: createLocalDagExecutor({
+      registry: workflows,
+      executors,
+      compileOptions: LOCAL_COMPILE_OPTIONS,
+      clock,
+    }),
+    compileOptions: LOCAL_COMPILE_OPTIONS,
     artifacts: createDiskArtifacts({ root: join(options.home, 'artifacts') }),
     deadLetters: createLocalDeadLetters(queue, clock),
     control,

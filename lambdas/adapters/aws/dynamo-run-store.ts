@@ -180,9 +180,16 @@ export function createDynamoRunStore(options: DynamoRunStoreOptions): RunStore {
             Key: { runId },
             // A path into the map: concurrent tasks each write their own entry, never the whole map.
             UpdateExpression: 'SET #tasks.#task = :state',
-            ConditionExpression: '#status = :running AND attempt = :attempt AND attribute_exists(#tasks)',
+            // A cancelled run still takes its tasks' last states (CANCELLED, or an end that raced the cancel).
+            ConditionExpression:
+              '#status IN (:running, :cancelled) AND attempt = :attempt AND attribute_exists(#tasks)',
             ExpressionAttributeNames: { '#tasks': 'tasks', '#task': taskId, '#status': 'status' },
-            ExpressionAttributeValues: { ':state': state, ':running': 'RUNNING', ':attempt': attempt },
+            ExpressionAttributeValues: {
+              ':state': state,
+              ':running': 'RUNNING',
+              ':cancelled': 'CANCELLED',
+              ':attempt': attempt,
+            },
           }),
         );
         return true;

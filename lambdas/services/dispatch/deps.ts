@@ -1,3 +1,4 @@
+import type { CompileOptions } from '../../core/dag/asl.js';
 import type { JobRecord } from '../../core/job.js';
 import type { RandomSource } from '../../core/retry.js';
 import type {
@@ -7,6 +8,7 @@ import type {
   Clock,
   ConcurrencySlots,
   CronRegistry,
+  DagExecutor,
   DeadLetters,
   ExecutionControl,
   Executors,
@@ -14,6 +16,7 @@ import type {
   RunStore,
   SlaStore,
   Timers,
+  WorkflowRegistry,
 } from '../../ports.js';
 
 /** Everything the execution engine's services need, passed in by the handler or the local runtime. */
@@ -32,6 +35,10 @@ export interface EngineDeps {
   /** The per-job EventBridge schedules; absent where there are none (e.g. a stack from before them). */
   readonly cron?: CronRegistry;
   readonly alerts: Alerts;
+  /** DAG jobs: where their state machines are published, how they are compiled and run. Absent: DAG jobs fail. */
+  readonly workflows?: WorkflowRegistry;
+  readonly dags?: DagExecutor;
+  readonly compileOptions?: CompileOptions;
   /** Stage name, the dimension of the metrics. @default 'local' */
   readonly stage?: string;
   /** Sink of EMF metric lines. @default console.log (CloudWatch Logs turns them into metrics) */

@@ -3,6 +3,7 @@ import type { RunRecord } from '../../core/run.js';
 import type { ExecutionOutcome, Executor } from '../../ports.js';
 import { TimeoutAbort } from '../execution-control.js';
 import { attemptTimeoutMs, type EngineDeps } from './deps.js';
+import { executeDagAttempt } from './execute-dag.js';
 
 /** How long a claim lasts without renewal; the running dispatcher renews it every third of that. */
 export const LEASE_MS = 30_000;
@@ -19,8 +20,9 @@ export async function executeAttempt(
 ): Promise<ExecutionOutcome> {
   const target = job.definition.target;
   const executor = target ? (deps.executors[target.type] as Executor | undefined) : undefined;
-  if (!target || !executor) {
-    const what = target ? `'${target.type}' targets` : 'DAG jobs (tasks)';
+  const dag = target === undefined && job.definition.tasks !== undefined;
+  if (!dag && (!target || !executor)) {
+    const what = target ? `'${target.type}' targets` : 'jobs without a target';
     return {
       status: 'failed',
       error: { type: 'UnsupportedTarget', message: `${what} cannot run in this runtime`, retryable: false },
@@ -38,6 +40,7 @@ export async function executeAttempt(
     renewLease(deps, run).catch(() => controller.abort(new Error('lease lost')));
   }, LEASE_MS / 3);
   try {
+    if (dag || !target || !executor) return await executeDagAttempt(deps, job, run, controller.signal);
     return await executor.execute(target, {
       jobId: job.jobId,
       runId: run.runId,

@@ -221,7 +221,7 @@ describe('DynamoRunStore setTaskState', () => {
     expect(stored?.status).toBe('RUNNING');
   });
 
-  it('refuses a stale attempt, a run no longer running and a run without tasks', async () => {
+  it('refuses a stale attempt, a run that ended otherwise than cancelled and a run without tasks', async () => {
     await stack.runs.create(
       run('dag-2', 'job-dag', { status: 'RUNNING', attempt: 2, tasks: { a: pending } }),
     );
