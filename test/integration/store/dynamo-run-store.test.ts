@@ -228,9 +228,16 @@ describe('DynamoRunStore setTaskState', () => {
     const failed = { status: 'FAILED', attempt: 3, error: { type: 'Boom', message: 'no' } };
     expect(await stack.runs.setTaskState('dag-2', 1, 'a', failed)).toBe(false);
     await stack.runs.create(
-      run('dag-3', 'job-dag', { status: 'CANCELLED', attempt: 1, tasks: { a: pending } }),
+      run('dag-3', 'job-dag', { status: 'TIMED_OUT', attempt: 1, tasks: { a: pending } }),
     );
     expect(await stack.runs.setTaskState('dag-3', 1, 'a', failed)).toBe(false);
+    // A cancelled run takes its tasks' last states.
+    await stack.runs.create(
+      run('dag-5', 'job-dag', { status: 'CANCELLED', attempt: 1, tasks: { a: pending } }),
+    );
+    const cancelled = { status: 'CANCELLED', attempt: 1 };
+    expect(await stack.runs.setTaskState('dag-5', 1, 'a', cancelled)).toBe(true);
+    expect((await stack.runs.get('dag-5'))?.tasks).toEqual({ a: cancelled });
     await stack.runs.create(run('dag-4', 'job-dag', { status: 'RUNNING', attempt: 1 }));
     expect(await stack.runs.setTaskState('dag-4', 1, 'a', failed)).toBe(false);
     expect((await stack.runs.get('dag-2'))?.tasks).toEqual({ a: pending });
