@@ -8,16 +8,8 @@ import { KairosAlerting } from '../../lib/constructs/alerting.js';
 import { KairosCronSchedules } from '../../lib/constructs/cron-schedules.js';
 import { KairosQueues } from '../../lib/constructs/queues.js';
 import { createKairosApp } from '../../lib/kairos-app.js';
+import type { Statement } from './support/iam.js';
 import { resourcesOfType } from './support/template.js';
-
-interface Statement {
-  readonly Sid?: string;
-  readonly Effect: string;
-  readonly Principal?: unknown;
-  readonly Action: string | string[];
-  readonly Resource: unknown;
-  readonly Condition?: Record<string, Record<string, unknown>>;
-}
 
 const actionsOf = (s: Statement) => [s.Action].flat();
 const withAction = (statements: readonly Statement[], action: string) =>

@@ -4,25 +4,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TARGET_ARNS } from '../../lib/config.js';
 import { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS } from '../../lib/constructs/workflows.js';
 import { createKairosApp, type KairosApp } from '../../lib/kairos-app.js';
+import {
+  CLUSTER,
+  EXECUTIONS,
+  FUNCTIONS,
+  STATE_MACHINES,
+  type Statement,
+  TASK_DEFINITIONS,
+  TASK_ROLES,
+  TASKS,
+} from './support/iam.js';
 import { resourcesOfType } from './support/template.js';
 
-interface Statement {
-  readonly Effect: string;
-  readonly Action: string | string[];
-  readonly Resource: unknown;
-  readonly Condition?: Record<string, Record<string, unknown>>;
-}
-
-const FUNCTIONS = [
-  'arn:aws:lambda:eu-west-1:123456789012:function:reports-*',
-  'arn:aws:lambda:eu-west-1:123456789012:function:billing:live',
-];
-const STATE_MACHINES = ['arn:aws:states:eu-west-1:123456789012:stateMachine:etl-*'];
-const EXECUTIONS = ['arn:aws:states:eu-west-1:123456789012:execution:etl-*:*'];
-const TASK_DEFINITIONS = ['arn:aws:ecs:eu-west-1:123456789012:task-definition/batch-*'];
-const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/jobs';
-const TASKS = 'arn:aws:ecs:eu-west-1:123456789012:task/jobs/*';
-const TASK_ROLES = ['arn:aws:iam::123456789012:role/batch-*'];
 // The only actions AWS offers no resource-level permissions for among those Kairos uses (the DAG state machines'
 // log delivery and tracing included).
 const STAR_ONLY = [

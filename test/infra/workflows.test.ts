@@ -8,27 +8,18 @@ import { RUN_ID_PREFIX } from '../../lib/constructs/completion.js';
 import { nagResourceText } from '../../lib/constructs/nag-wildcards.js';
 import { KairosWorkflows, LOG_DELIVERY_ACTIONS, TRACING_ACTIONS } from '../../lib/constructs/workflows.js';
 import { createKairosApp } from '../../lib/kairos-app.js';
+import {
+  CLUSTER,
+  EXECUTIONS,
+  FUNCTIONS,
+  STATE_MACHINES,
+  type Statement,
+  TASK_DEFINITIONS,
+  TASK_ROLES,
+  TASKS,
+} from './support/iam.js';
 import { type CfnResourceJson, resourcesOfType } from './support/template.js';
 
-interface Statement {
-  readonly Sid?: string;
-  readonly Effect: string;
-  readonly Principal?: unknown;
-  readonly Action: string | string[];
-  readonly Resource: unknown;
-  readonly Condition?: Record<string, Record<string, unknown>>;
-}
-
-const FUNCTIONS = [
-  'arn:aws:lambda:eu-west-1:123456789012:function:reports-*',
-  'arn:aws:lambda:eu-west-1:123456789012:function:billing:live',
-];
-const STATE_MACHINES = ['arn:aws:states:eu-west-1:123456789012:stateMachine:etl-*'];
-const EXECUTIONS = ['arn:aws:states:eu-west-1:123456789012:execution:etl-*:*'];
-const TASK_DEFINITIONS = ['arn:aws:ecs:eu-west-1:123456789012:task-definition/batch-*'];
-const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/jobs';
-const TASKS = 'arn:aws:ecs:eu-west-1:123456789012:task/jobs/*';
-const TASK_ROLES = ['arn:aws:iam::123456789012:role/batch-*'];
 const FARGATE = { cluster: CLUSTER, subnets: ['subnet-0123456789abcdef0'], taskRoleArns: TASK_ROLES };
 const IN_CLUSTER = { ArnEquals: { 'ecs:cluster': CLUSTER } };
 const SYNC_RULE_ACTIONS = ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'];
