@@ -4,6 +4,7 @@
  */
 
 import type { BackfillRecord } from './core/backfill/record.js';
+import type { TaskEndStatus } from './core/dag/latch-contract.js';
 import type { FieldProblem } from './core/errors.js';
 import type { Target } from './core/job/targets.js';
 import type { JobRecord, JobStatus } from './core/job.js';
@@ -256,6 +257,51 @@ export interface DagAttempt {
 /** Runs DAG attempts: Step Functions on AWS, the generated ASL on aws-local-stepfunctions locally. */
 export interface DagExecutor {
   execute(attempt: DagAttempt): Promise<ExecutionOutcome>;
+}
+
+/** A waiter registered with the latch: its task token and the tasks it waits for. */
+export interface LatchWaiter {
+  readonly token: string;
+  readonly deps: readonly string[];
+}
+
+/** The latch state of one attempt of a DAG run, as the write that returned it left it. */
+export interface DagLatchState {
+  readonly ended: Readonly<Record<string, TaskEndStatus>>;
+  readonly waiters: Readonly<Record<string, LatchWaiter>>;
+}
+
+/** One attempt of a DAG run, as the latch sees it (read back from the execution name). */
+export interface LatchAttempt {
+  readonly runId: string;
+  readonly attempt: number;
+}
+
+/**
+ * The deployed latch's state, kept on the run (DynamoDB Runs table). Each write is one atomic update that
+ * returns the attempt's whole latch state, so whichever of "dep ended" and "waiter registered" is written last
+ * sees the other. Writes for an attempt that is no longer the run's current one change nothing and return
+ * undefined.
+ */
+export interface DagLatchStore {
+  /** The task's live state when it is about to call its target. */
+  recordStart(ref: LatchAttempt, taskId: string, state: TaskState): Promise<void>;
+  /** The task's end (latch status and live state in the same write). */
+  recordEnd(
+    ref: LatchAttempt,
+    taskId: string,
+    status: TaskEndStatus,
+    end: Pick<TaskState, 'endedAt' | 'error'>,
+  ): Promise<DagLatchState | undefined>;
+  registerWaiter(ref: LatchAttempt, taskId: string, waiter: LatchWaiter): Promise<DagLatchState | undefined>;
+  /** Forgets a released waiter (only if it still holds `token`). */
+  removeWaiter(ref: LatchAttempt, taskId: string, token: string): Promise<void>;
+}
+
+/** Resumes a `.waitForTaskToken` state (SendTaskSuccess). */
+export interface TaskTokens {
+  /** False when the token is spent or expired (a duplicate release), which callers ignore. */
+  succeed(token: string, output: unknown): Promise<boolean>;
 }
 
 /** Where SLA misses go: SNS on AWS; the log and `KAIROS_ALERT_WEBHOOK` locally. */

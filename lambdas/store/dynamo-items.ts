@@ -48,6 +48,8 @@ export function toRunItem(run: RunRecord): RunItem {
 /** The run stored in an item (index helpers removed). */
 export function fromRunItem(item: Record<string, unknown>): RunRecord {
   const { scheduledKey: _scheduledKey, ...record } = item;
+  // The DAG latch's own attributes (`latch.ended.<task>`, `latch.waiters.<task>`, task tokens) are internal.
+  for (const name of Object.keys(record)) if (name.startsWith('latch.')) delete record[name];
   return record as unknown as RunRecord;
 }
 
