@@ -257,6 +257,8 @@ export interface DagAttempt {
 /** Runs DAG attempts: Step Functions on AWS, the generated ASL on aws-local-stepfunctions locally. */
 export interface DagExecutor {
   execute(attempt: DagAttempt): Promise<ExecutionOutcome>;
+  /** Stops an attempt that answered `started` (StopExecution), on cancel and timeout. */
+  stop?(handle: string, reason: string): Promise<void>;
 }
 
 /** A waiter registered with the latch: its task token and the tasks it waits for. */

@@ -2,6 +2,7 @@
  * Reads the end of a Step Functions attempt, from a "Step Functions Execution Status Change" event or from
  * DescribeExecution. Pure.
  */
+import { parseDagExecutionName } from '../../core/dag-execution.js';
 import type { ExecutionOutcome } from '../../ports.js';
 import { capLog } from '../executors/log-buffer.js';
 import { type Completion, parseJsonText } from '../executors/outcome.js';
@@ -60,7 +61,7 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
 /**
  * The completion of a Step Functions attempt from a "Step Functions Execution Status Change" event, or undefined
  * for other events and executions still running. The handle is the execution ARN; the run id and attempt are read
- * back from the execution name `<runId>-<attempt>`. An output above EventBridge's size limit is not in the event
+ * back from the execution name: `<runId>-<attempt>` for a `stepfunctions` target, `<runId>[-a<attempt>]` for a DAG. An output above EventBridge's size limit is not in the event
  * (`outputDetails.included` false): the outcome then has no output.
  */
 export function sfnStatusEventToCompletion(event: unknown): Completion | undefined {
@@ -80,8 +81,10 @@ export function sfnStatusEventToCompletion(event: unknown): Completion | undefin
     log,
   );
   if (outcome === undefined) return undefined;
-  const named = /^(.*)-(\d+)$/.exec(str(detail.name) ?? '');
-  return named === null
-    ? { handle, outcome }
-    : { handle, outcome, runId: named[1]!, attempt: Number(named[2]) };
+  const name = str(detail.name) ?? '';
+  const named = /^(.*)-(\d+)$/.exec(name);
+  if (named !== null) return { handle, outcome, runId: named[1]!, attempt: Number(named[2]) };
+  // A DAG run's execution: `<runId>` for attempt 1, `<runId>-a<attempt>` after (dagExecutionName).
+  if (name.startsWith('run_')) return { handle, outcome, ...parseDagExecutionName(name) };
+  return { handle, outcome };
 }

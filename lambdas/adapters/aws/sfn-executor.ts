@@ -51,7 +51,8 @@ export function executionArn(stateMachineArn: string, name: string): string {
   return [...parts.slice(0, 5), 'execution', parts[6], name].join(':');
 }
 
-const sameJson = (a: string | undefined, b: string): boolean => {
+/** Whether two execution inputs are the same JSON (key order and spacing aside). */
+export const sameJson = (a: string | undefined, b: string): boolean => {
   try {
     return JSON.stringify(JSON.parse(a ?? 'null')) === JSON.stringify(JSON.parse(b));
   } catch {

@@ -9,6 +9,7 @@ import { attemptTimeoutMs, type EngineDeps, logOf } from './deps.js';
 import { executeAttempt, LEASE_MS } from './execute.js';
 import { countSkippedSlot } from './metrics.js';
 import { claimSlot, concurrencyOf, usesSlots } from './slots.js';
+import { stopAsync } from './stop-async.js';
 import { armDeadlineCheck } from './timeout.js';
 
 const STARTABLE: RunStatus[] = ['SCHEDULED', 'QUEUED', 'RETRYING'];
@@ -239,10 +240,7 @@ export async function cancelRun(deps: EngineDeps, runId: string, reason: string)
   // Aborted whatever status was read: a start may have claimed the run between that read and the write.
   const stoppedHere = deps.control.abort(runId, new CancelAbort(reason));
   if (run.status === 'RUNNING' && !stoppedHere && run.handle) {
-    const job = await deps.jobs.get(run.jobId);
-    const type = job?.definition.target?.type;
-    const executor = type ? deps.executors[type] : undefined;
-    if (executor?.stop) await executor.stop(run.handle, reason);
+    await stopAsync(deps, await deps.jobs.get(run.jobId), run.handle, reason);
   }
   await deps.slots.release(run.jobId, runId);
   await backfillRunEnded(deps, run);

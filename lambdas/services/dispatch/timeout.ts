@@ -1,8 +1,8 @@
 import { type DispatchMessage, type Lane, MAX_QUEUE_DELAY_SECONDS } from '../../core/messages.js';
-import type { Executor } from '../../ports.js';
 import { TimeoutAbort } from '../execution-control.js';
 import { completeAttempt } from './complete.js';
 import type { EngineDeps } from './deps.js';
+import { stopAsync } from './stop-async.js';
 
 /**
  * The deadline check of an attempt. If that attempt is still RUNNING at its deadline, it is stopped (aborted
@@ -30,10 +30,7 @@ export async function handleTimeout(deps: EngineDeps, message: TimeoutMessage): 
   }
   if (deps.control.abort(runId, new TimeoutAbort('the attempt passed its deadline'))) return;
   if (run.handle) {
-    const job = await deps.jobs.get(run.jobId);
-    const type = job?.definition.target?.type;
-    const executor = (type ? deps.executors[type] : undefined) as Executor | undefined;
-    await executor?.stop?.(run.handle, 'Kairos: timeout');
+    await stopAsync(deps, await deps.jobs.get(run.jobId), run.handle, 'Kairos: timeout');
   }
   await completeAttempt(deps, runId, attempt, {
     status: 'failed',
