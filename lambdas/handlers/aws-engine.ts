@@ -25,6 +25,7 @@ import type { CronRegistry } from '../ports.js';
 import type { EngineDeps } from '../services/dispatch/deps.js';
 import { createExecutionControl } from '../services/execution-control.js';
 import { createTimers } from '../services/timers.js';
+import { dagSupportFromEnv } from './aws-dags.js';
 
 export interface AwsEngine {
   readonly deps: EngineDeps;
@@ -71,6 +72,7 @@ export function buildAwsEngine(env: NodeJS.ProcessEnv = process.env): AwsEngine 
   const allowList = allowListFromEnv(env.KAIROS_HTTP_ALLOW);
   const queue = createSqsDispatchQueue({ client: sqs, queueUrls: timerConfig.queueUrls });
   const cluster = env.KAIROS_FARGATE_CLUSTER ?? '';
+  const sfn = new SFNClient({});
   const deps: EngineDeps = {
     jobs: createDynamoJobStore({ client, tableName: config.jobsTable, cursorSecret: config.cursorSecret }),
     runs: createDynamoRunStore({ client, tableName: config.runsTable, cursorSecret: config.cursorSecret }),
@@ -85,7 +87,7 @@ export function buildAwsEngine(env: NodeJS.ProcessEnv = process.env): AwsEngine 
     executors: createAwsExecutors({
       lambda: new LambdaClient({}),
       ecs: new ECSClient({}),
-      sfn: new SFNClient({}),
+      sfn,
       fargate:
         cluster === ''
           ? undefined
@@ -116,6 +118,7 @@ export function buildAwsEngine(env: NodeJS.ProcessEnv = process.env): AwsEngine 
     clock,
     random: Math.random,
     runRetentionDays: Number(env.KAIROS_RUN_RETENTION_DAYS ?? 30),
+    ...dagSupportFromEnv(env, sfn),
   };
   return { deps, config, allowList };
 }
