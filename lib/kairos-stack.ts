@@ -8,6 +8,7 @@ import { KairosApi } from './constructs/api.js';
 import { KairosArtifacts } from './constructs/artifacts.js';
 import { KairosCompletion } from './constructs/completion.js';
 import { KairosCronSchedules } from './constructs/cron-schedules.js';
+import { KairosDagFunctions } from './constructs/dag-functions.js';
 import { DISPATCHER_TIMEOUT, KairosDispatcher, VISIBILITY_TIMEOUT_FACTOR } from './constructs/dispatcher.js';
 import { repoPath } from './constructs/kairos-function.js';
 import { KairosQueues } from './constructs/queues.js';
@@ -50,6 +51,8 @@ export class KairosStack extends Stack {
   public readonly cronSchedules: KairosCronSchedules;
   /** The role and log group of the per-job DAG state machines, and the grants to deploy and run them. */
   public readonly workflows: KairosWorkflows;
+  /** The latch and http task functions the DAG state machines call. */
+  public readonly dagFunctions: KairosDagFunctions;
 
   constructor(scope: Construct, id: string, props: KairosStackProps) {
     super(scope, id, props);
@@ -186,8 +189,20 @@ export class KairosStack extends Stack {
       for (const [name, value] of Object.entries(cron)) handler.addEnvironment(name, value);
     }
     // DAG jobs: the API creates, updates and deletes their state machines and cancels their runs; the dispatcher
-    // starts runs and publishes again when a job's publish failed after it was saved.
+    // starts runs and publishes again when a job's publish failed after it was saved. Their definitions call the
+    // latch and http task functions, so both learn the functions' ARNs with the workflow settings.
+    this.dagFunctions = new KairosDagFunctions(this, 'DagFunctions', {
+      stage: config.stage,
+      tables: this.tables,
+      workflows: this.workflows,
+      httpAllowList: config.httpAllowList,
+      environment: common,
+      logRetention,
+      removalPolicy,
+    });
     const workflows = {
+      KAIROS_LATCH_FUNCTION_ARN: this.dagFunctions.latch.functionArn,
+      KAIROS_HTTP_FUNCTION_ARN: this.dagFunctions.httpTask.functionArn,
       KAIROS_WORKFLOW_ROLE_ARN: this.workflows.role.roleArn,
       // `Fn::GetAtt <LogGroup>.Arn` already ends with `:*`, the form Step Functions' logging configuration takes.
       KAIROS_WORKFLOW_LOG_GROUP_ARN: this.workflows.logGroup.logGroupArn,

@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TARGET_ARNS } from '../../lib/config.js';
+import { TASK_TOKEN_ACTIONS } from '../../lib/constructs/dag-functions.js';
 import { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS } from '../../lib/constructs/workflows.js';
 import { createKairosApp, type KairosApp } from '../../lib/kairos-app.js';
 import {
@@ -17,13 +18,15 @@ import {
 import { resourcesOfType } from './support/template.js';
 
 // The only actions AWS offers no resource-level permissions for among those Kairos uses (the DAG state machines'
-// log delivery and tracing included).
+// log delivery and tracing, and the latch's task-token success, included).
 const STAR_ONLY = [
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
   'ecs:DescribeTaskDefinition',
   ...LOG_DELIVERY_ACTIONS,
   ...TRACING_ACTIONS,
+  // The DAG latch resumes `wait` states by task token (dag-functions.test.ts checks it is the latch's only one).
+  ...TASK_TOKEN_ACTIONS,
 ];
 
 /** Bundling is skipped: IAM does not depend on the function code (api.test.ts checks the bundle). */

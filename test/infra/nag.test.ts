@@ -74,6 +74,11 @@ describe('cdk-nag AwsSolutions', () => {
         'Kairos-dev/Dispatcher/HandlerRole AwsSolutions-IAM5[Resource::*]',
         'Kairos-dev/Watcher/HandlerRole AwsSolutions-IAM5[Resource::*]',
         'Kairos-dev/Completion/HandlerRole AwsSolutions-IAM5[Resource::*]',
+        // DAG functions: X-Ray on both roles; the latch's SendTaskSuccess (no resource-level permissions) in a
+        // policy of its own.
+        'Kairos-dev/DagFunctions/LatchRole AwsSolutions-IAM5[Resource::*]',
+        'Kairos-dev/DagFunctions/HttpTaskRole AwsSolutions-IAM5[Resource::*]',
+        'Kairos-dev/DagFunctions/LatchTaskTokens AwsSolutions-IAM5[Resource::*]',
         `Kairos-dev/Api/HandlerRole AwsSolutions-IAM5[Resource::${RUNS_OBJECTS}]`,
         `Kairos-dev/Dispatcher/HandlerRole AwsSolutions-IAM5[Resource::${RUNS_OBJECTS}]`,
         `Kairos-dev/Completion/HandlerRole AwsSolutions-IAM5[Resource::${RUNS_OBJECTS}]`,

@@ -126,9 +126,14 @@ describe('KairosWorkflows in the stack, with lambda, states and ecs targets and 
     });
   });
 
-  it('may invoke exactly the configured functions, nothing else and never "*"', () => {
+  it('may invoke exactly the configured functions and the DAG functions, nothing else and never "*"', () => {
     expect(withAction(role, 'lambda:InvokeFunction')).toEqual([
       { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: FUNCTIONS },
+      ...['DagFunctionsLatch', 'DagFunctionsHttpTask'].map((fn) => ({
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: { 'Fn::GetAtt': [logicalId(template, 'AWS::Lambda::Function', fn), 'Arn'] },
+      })),
     ]);
   });
 
@@ -381,7 +386,12 @@ describe('KairosWorkflows with Lambda targets only and removal policy destroy', 
     const role = statementsOf(template, 'WorkflowsRole');
     const actions = role.flatMap(actionsOf);
     expect(actions.filter((a) => /^(states|events|ecs):/.test(a))).toEqual([]);
-    expect(withAction(role, 'lambda:InvokeFunction').map((s) => s.Resource)).toEqual([FUNCTIONS]);
+    expect(withAction(role, 'lambda:InvokeFunction').map((s) => s.Resource)).toEqual([
+      FUNCTIONS,
+      // The latch and the http task function (dag-functions.test.ts).
+      { 'Fn::GetAtt': [expect.stringMatching(/^DagFunctionsLatch/), 'Arn'] },
+      { 'Fn::GetAtt': [expect.stringMatching(/^DagFunctionsHttpTask/), 'Arn'] },
+    ]);
   });
 
   it('deletes the execution log group with the stack', () => {
@@ -429,7 +439,7 @@ describe('KairosWorkflows.grantInvokeKairosFunction', () => {
       key: new kms.Key(stack, 'Key'),
       targets: { allowedTargetArns: FUNCTIONS },
     });
-    // A stand-in for the latch / http executor functions, which are not in the stack yet.
+    // A stand-in for the latch / http task functions (KairosDagFunctions).
     const latch = new lambda.Function(stack, 'Latch', {
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',

@@ -1,0 +1,119 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RUN_ID_PREFIX } from '../../lib/constructs/completion.js';
+import { HTTP_TASK_TIMEOUT, LATCH_TIMEOUT, TASK_TOKEN_ACTIONS } from '../../lib/constructs/dag-functions.js';
+import { createKairosApp, type KairosApp } from '../../lib/kairos-app.js';
+import { FUNCTIONS, type Statement } from './support/iam.js';
+import { type CfnResourceJson, resourcesOfType } from './support/template.js';
+
+/** X-Ray write actions every KairosFunction role gets with active tracing (kairos-function.ts). */
+const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+
+/** Bundling is skipped: IAM does not depend on the function code (api.test.ts checks the bundle). */
+const build = (context: Record<string, unknown>) =>
+  createKairosApp({ context: { 'kairos:stage': 'test', 'aws:cdk:bundling-stacks': [], ...context } });
+
+const actionsOf = (s: Statement) => [s.Action].flat();
+
+function statementsOf(template: Template, rolePrefix: string): Statement[] {
+  return Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties?.Roles).includes(`"${rolePrefix}`))
+    .flatMap(
+      (p) => (p.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
+    );
+}
+
+function resourceOf(template: Template, type: string, prefix: string): [string, CfnResourceJson] {
+  const entries = Object.entries(resourcesOfType(template, type)).filter(([id]) => id.startsWith(prefix));
+  expect(entries.map(([id]) => id)).toHaveLength(1);
+  return entries[0] as [string, CfnResourceJson];
+}
+
+function variablesOf(resource: CfnResourceJson): Record<string, unknown> {
+  const environment = resource.Properties?.Environment as { Variables: Record<string, unknown> } | undefined;
+  if (environment === undefined) throw new Error(`${resource.Type} has no environment`);
+  return environment.Variables;
+}
+
+/** The statements that are not the function's own logs and X-Ray. */
+const besidesLogsAndTracing = (statements: Statement[]) =>
+  statements.filter((s) => !actionsOf(s).every((a) => a.startsWith('logs:') || XRAY.includes(a)));
+
+describe('KairosDagFunctions', () => {
+  let kairos: KairosApp;
+  let template: Template;
+  let latchId: string;
+  let httpId: string;
+  let runsId: string;
+  beforeAll(() => {
+    kairos = build({ 'kairos:allowedTargetArns': FUNCTIONS, 'kairos:httpAllowList': ['10.1.0.0/16'] });
+    template = Template.fromStack(kairos.stack);
+    latchId = resourceOf(template, 'AWS::Lambda::Function', 'DagFunctionsLatch')[0];
+    httpId = resourceOf(template, 'AWS::Lambda::Function', 'DagFunctionsHttpTask')[0];
+    runsId = resourceOf(template, 'AWS::DynamoDB::Table', 'TablesRuns')[0];
+  });
+
+  it('sizes the latch at 256 MB / 10 s and the http task at 512 MB / 15 min (bounded by the task timeout)', () => {
+    const [, latch] = resourceOf(template, 'AWS::Lambda::Function', 'DagFunctionsLatch');
+    const [, http] = resourceOf(template, 'AWS::Lambda::Function', 'DagFunctionsHttpTask');
+    expect(latch.Properties).toMatchObject({ MemorySize: 256, Timeout: LATCH_TIMEOUT.toSeconds() });
+    expect(http.Properties).toMatchObject({ MemorySize: 512, Timeout: HTTP_TASK_TIMEOUT.toSeconds() });
+    expect(HTTP_TASK_TIMEOUT.toSeconds()).toBe(900);
+  });
+
+  it('lets the latch update run items of the Runs table and send task success, nothing else', () => {
+    const statements = besidesLogsAndTracing(statementsOf(template, 'DagFunctionsLatchRole'));
+    const data = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    expect(data).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: { 'Fn::GetAtt': [runsId, 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${RUN_ID_PREFIX}*`] } },
+      },
+    ]);
+    const tokens = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('states:')));
+    expect(tokens).toEqual([{ Effect: 'Allow', Action: TASK_TOKEN_ACTIONS[0], Resource: '*' }]);
+    // The table's key, only through DynamoDB; no other service.
+    const others = statements.filter((s) => !data.includes(s) && !tokens.includes(s));
+    expect(others.flatMap(actionsOf).every((a) => a.startsWith('kms:'))).toBe(true);
+    for (const s of others) expect(s.Condition?.StringEquals?.['kms:ViaService']).toBeDefined();
+  });
+
+  it('gives the http task function no permission besides its logs and X-Ray', () => {
+    expect(besidesLogsAndTracing(statementsOf(template, 'DagFunctionsHttpTaskRole'))).toEqual([]);
+  });
+
+  it('lets the workflow role invoke exactly the configured targets and the two functions', () => {
+    const invoke = statementsOf(template, 'WorkflowsRole').filter((s) =>
+      actionsOf(s).includes('lambda:InvokeFunction'),
+    );
+    expect(invoke).toEqual([
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: FUNCTIONS },
+      // No `<arn>:*`: the definitions name the functions themselves.
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [latchId, 'Arn'] } },
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [httpId, 'Arn'] } },
+    ]);
+  });
+
+  it('gives the functions what they read, and the API and dispatcher the functions ARNs', () => {
+    const [, latch] = resourceOf(template, 'AWS::Lambda::Function', 'DagFunctionsLatch');
+    const [, http] = resourceOf(template, 'AWS::Lambda::Function', 'DagFunctionsHttpTask');
+    expect(variablesOf(latch)).toMatchObject({ KAIROS_RUNS_TABLE: { Ref: runsId }, KAIROS_STAGE: 'test' });
+    expect(variablesOf(http)).toMatchObject({ KAIROS_HTTP_ALLOW: '10.1.0.0/16', KAIROS_STAGE: 'test' });
+    expect(Object.keys(variablesOf(http)).filter((k) => k.endsWith('_TABLE'))).toEqual([]);
+    for (const fn of ['ApiHandler', 'DispatcherHandler']) {
+      const [, resource] = resourceOf(template, 'AWS::Lambda::Function', fn);
+      expect(variablesOf(resource)).toMatchObject({
+        KAIROS_LATCH_FUNCTION_ARN: { 'Fn::GetAtt': [latchId, 'Arn'] },
+        KAIROS_HTTP_FUNCTION_ARN: { 'Fn::GetAtt': [httpId, 'Arn'] },
+      });
+    }
+  });
+
+  it('passes cdk-nag with no unacknowledged finding', () => {
+    const report = new AwsSolutionsChecks().validateScope(kairos.app);
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+  });
+});
