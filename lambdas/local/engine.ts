@@ -9,7 +9,7 @@ import { createDiskArtifacts } from '../adapters/local/disk-artifacts.js';
 import { createLocalAlerts } from '../adapters/local/local-alerts.js';
 import { createLocalCronRegistry } from '../adapters/local/local-cron-registry.js';
 import { createLocalWorkflowRegistry } from '../adapters/local/local-workflow-registry.js';
-import { parseDispatchMessage } from '../core/messages.js';
+import { LANES, parseDispatchMessage } from '../core/messages.js';
 import type { AllowList } from '../core/ssrf.js';
 import type { Clock, JobStore, RunStore } from '../ports.js';
 import type { EngineDeps } from '../services/dispatch/deps.js';
@@ -24,7 +24,9 @@ import {
   createLocalQueue,
   ensureLocalQueueTable,
   type LocalQueue,
+  laneQueue,
 } from './local-queue.js';
+import { reindexMessages } from './local-queue-table.js';
 import { createLocalScheduler, type LocalScheduler } from './local-scheduler.js';
 import { ensureLocalSchedulesTable } from './local-schedules-table.js';
 import { type Stoppable, startQueueWorker, startWatcherLoop } from './queue-worker.js';
@@ -66,6 +68,8 @@ export async function createLocalEngine(options: LocalEngineOptions): Promise<Lo
   const { client, clock } = options;
   const shards = options.shards ?? 1;
   const queueTable = await ensureLocalQueueTable(client, options.tablePrefix);
+  // Repairs index entries a kill -9 may have cut (see reindexMessages) before any consumer starts.
+  await reindexMessages(client, queueTable, LANES.map(laneQueue));
   const queue = createLocalQueue({ client, tableName: queueTable, clock });
   const dispatchQueue = createLocalDispatchQueue(queue);
   const store = createDynamoTimerStore({ client, tableName: options.tables.Schedule });

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWriteAll } from '../adapters/aws/dynamo-batch-write.js';
 import { isConditionalCheckFailed } from '../adapters/aws/dynamo-support.js';
 import type { TableDefinition } from '../store/tables.js';
 import { ensureTable } from './embedded-dynamo.js';
@@ -101,6 +102,30 @@ export async function allMessages(
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
   return items;
+}
+
+/**
+ * Rewrites every message of `queues` as it is, which rewrites its `byVisibleAt` index entry. dynalite updates an
+ * item's index entries before the item itself, deleting the old entry first when the key moves (every claim
+ * moves `visibleAtMs`): a `kill -9` between the two leaves a message with no index entry, which no receive would
+ * ever find again. The local runtime calls this at start, before anything consumes, so no message is lost.
+ */
+export async function reindexMessages(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  queues: readonly string[],
+): Promise<number> {
+  let count = 0;
+  for (const queue of queues) {
+    const items = await allMessages(client, tableName, queue);
+    await batchWriteAll(
+      client,
+      tableName,
+      items.map((item) => ({ PutRequest: { Item: item as unknown as Record<string, unknown> } })),
+    );
+    count += items.length;
+  }
+  return count;
 }
 
 /**
