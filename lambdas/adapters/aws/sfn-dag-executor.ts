@@ -4,18 +4,12 @@
  * the run's end arrives as a "Step Functions Execution Status Change" event (sfn-events.ts), like a
  * `stepfunctions` target's.
  */
-import {
-  DescribeExecutionCommand,
-  type SFNClient,
-  StartExecutionCommand,
-  StopExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { type SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { dagExecutionName } from '../../core/dag-execution.js';
 import type { DagAttempt, DagExecutor, ExecutionOutcome } from '../../ports.js';
 import { aborted, failed } from '../executors/outcome.js';
 import { sdkFailure } from './sdk-failure.js';
-import { sfnStatusOutcome } from './sfn-events.js';
-import { executionArn, sameJson } from './sfn-executor.js';
+import { executionArn, existingExecution } from './sfn-executor.js';
 
 /** A refused start that another attempt cannot fix: the version is gone, or the role may not start it. */
 const NON_RETRYABLE = new Set([
@@ -36,19 +30,8 @@ export function createSfnDagExecutor(options: SfnDagExecutorOptions): DagExecuto
   const { client } = options;
 
   /** The name is taken: this attempt started before (a redelivered dispatch) when the input is the same. */
-  const existing = async (arn: string, input: string, log: string, signal: AbortSignal) => {
-    const found = await client.send(new DescribeExecutionCommand({ executionArn: arn }), {
-      abortSignal: signal,
-    });
-    if (!sameJson(found.input, input)) {
-      const message = `an execution named ${arn.split(':').at(-1)} already exists with a different input`;
-      return failed({ type: 'ExecutionAlreadyExists', message, retryable: false }, `${log}${message}\n`);
-    }
-    const note = `${log}execution ${arn} already exists for this attempt (${found.status})\n`;
-    // Already over: its status event may have come before the run knew the handle, so answer with the end now.
-    const ended = sfnStatusOutcome(found.status, found.output, found.error, found.cause, note);
-    return ended ?? ({ status: 'started', handle: arn, log: note } satisfies ExecutionOutcome);
-  };
+  const existing = (arn: string, input: string, log: string, signal: AbortSignal) =>
+    existingExecution(client, arn, input, signal, log);
 
   return {
     async execute(attempt: DagAttempt): Promise<ExecutionOutcome> {

@@ -60,31 +60,38 @@ export const sameJson = (a: string | undefined, b: string): boolean => {
   }
 };
 
+/**
+ * StartExecution refused a name in use: the same attempt again (same input; a redelivered dispatch) or a real
+ * conflict. An execution that is already over answers with its end, since its status event may have come before
+ * the run knew the handle.
+ */
+export async function existingExecution(
+  client: SFNClient,
+  arn: string,
+  input: string,
+  signal: AbortSignal,
+  log: string,
+): Promise<ExecutionOutcome> {
+  const found = await client.send(new DescribeExecutionCommand({ executionArn: arn }), {
+    abortSignal: signal,
+  });
+  if (!sameJson(found.input, input)) {
+    const message = `an execution named ${arn.split(':').at(-1)} already exists with a different input`;
+    return failed({ type: 'ExecutionAlreadyExists', message, retryable: false }, `${log}${message}\n`);
+  }
+  const note = `${log}execution ${arn} already exists for this attempt (${found.status})\n`;
+  const ended = sfnStatusOutcome(found.status, found.output, found.error, found.cause, note);
+  return ended ?? { status: 'started', handle: arn, log: note };
+}
+
 /** Creates the executor of `stepfunctions` targets. */
 export function createStepFunctionsExecutor(
   options: StepFunctionsExecutorOptions,
 ): Executor<StepFunctionsTarget> {
   const { client } = options;
 
-  /** StartExecution refused a name in use: the same attempt again (same input) or a real conflict. */
-  const existing = async (
-    arn: string,
-    input: string,
-    signal: AbortSignal,
-    log: string,
-  ): Promise<ExecutionOutcome> => {
-    const found = await client.send(new DescribeExecutionCommand({ executionArn: arn }), {
-      abortSignal: signal,
-    });
-    if (!sameJson(found.input, input)) {
-      const message = `an execution named ${arn.split(':').at(-1)} already exists with a different input`;
-      return failed({ type: 'ExecutionAlreadyExists', message, retryable: false }, `${log}${message}\n`);
-    }
-    const note = `${log}execution ${arn} already exists for this attempt (${found.status})\n`;
-    // Already over: its status event may have come before the run knew the handle, so answer with the end now.
-    const ended = sfnStatusOutcome(found.status, found.output, found.error, found.cause, note);
-    return ended ?? { status: 'started', handle: arn, log: note };
-  };
+  const existing = (arn: string, input: string, signal: AbortSignal, log: string) =>
+    existingExecution(client, arn, input, signal, log);
 
   const start = async (target: StepFunctionsTarget, ctx: ExecutionContext, signal: AbortSignal) => {
     const name = executionName(ctx.runId, ctx.attempt);
