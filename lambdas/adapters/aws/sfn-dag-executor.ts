@@ -9,18 +9,7 @@ import { dagExecutionName } from '../../core/dag-execution.js';
 import type { DagAttempt, DagExecutor, ExecutionOutcome } from '../../ports.js';
 import { aborted, failed } from '../executors/outcome.js';
 import { sdkFailure } from './sdk-failure.js';
-import { executionArn, existingExecution } from './sfn-executor.js';
-
-/** A refused start that another attempt cannot fix: the version is gone, or the role may not start it. */
-const NON_RETRYABLE = new Set([
-  'StateMachineDoesNotExist',
-  'StateMachineDeleting',
-  'InvalidArn',
-  'InvalidName',
-  'InvalidExecutionInput',
-  'ValidationException',
-  'AccessDeniedException',
-]);
+import { executionArn, existingExecution, NON_RETRYABLE } from './sfn-executor.js';
 
 export interface SfnDagExecutorOptions {
   readonly client: SFNClient;

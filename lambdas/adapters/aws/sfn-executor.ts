@@ -22,7 +22,8 @@ export interface StepFunctionsExecutorOptions {
   readonly client: SFNClient;
 }
 
-const NON_RETRYABLE = new Set([
+/** A refused start or stop that another attempt cannot fix: the state machine is gone, or the role may not act. */
+export const NON_RETRYABLE = new Set([
   'StateMachineDoesNotExist',
   'StateMachineDeleting',
   'InvalidArn',
