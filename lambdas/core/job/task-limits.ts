@@ -7,17 +7,21 @@ import type { Task } from './tasks.js';
  * within Step Functions' quotas with room to spare. They set the budget the compiler keeps to (its tests measure
  * the real numbers):
  *
- * History, a hard 25,000 events per execution; we budget 20,000 and keep the rest for Parallel/Map bookkeeping
- * and the execution's own events:
- *   - per task, at most 30 events outside its attempts (state entered/exited, the Choice on its trigger rule,
- *     the live status writes at start and end, a latch registration): 100 × 30 = 3,000;
- *   - per attempt, at most 8 (TaskScheduled/Started/Submitted/Succeeded|Failed, plus a live attempt write):
- *     MAX_TOTAL_ATTEMPTS × 8 = 8,000. A cap is needed: retry.maxAttempts alone allows 100 × 100 attempts;
- *   - per dependency, at most 10 (releasing a latch: one atomic DynamoDB update and a Choice on its result;
- *     a dependency inside a series-parallel part costs less): MAX_DEPENDENCIES × 10 = 5,000;
- *   16,000 in all.
- * Definition, a hard 1 MB: about 3 KB per task (task state with Retry/Catch, status writes, Choice) and 1 KB per
- *   latch dependency: 300 KB + 500 KB = 800 KB.
+ * History, a hard 25,000 events per execution; we budget 20,000 and keep the rest in reserve. The worst case
+ * measured (lambdas/core/dag/history-budget.ts's bound, checked by test/unit/core/dag/limits-proof.test.ts) is
+ * 11,323 events: 100 tasks, 97 of them waiting on the latch, 500 dependencies, 1,000 attempts of `.sync` targets.
+ *   - per task, at most 74 events outside its target's attempts: the latch wait and the start and end reports
+ *     are Task states that KAIROS_CALL_RETRY lets run 6 times (26 + 20 + 20 events), the trigger rule's Choice
+ *     and its two Pass outcomes (6), the target's state entered and exited (2): 100 × 74 = 7,400;
+ *   - per attempt, at most 4 (TaskScheduled/Started/Submitted/Succeeded|Failed): MAX_TOTAL_ATTEMPTS × 4 = 4,000.
+ *     A cap is needed: retry.maxAttempts alone allows 100 × 100 attempts;
+ *   - per dependency, none: the latch function releases a latch, outside the execution; a latch wait is one of
+ *     the task's own states above;
+ *   - Parallel states and the execution's own events: a few dozen.
+ * Definition, a hard 1 MB: at most 941 KB measured (same test). About 560 KB is structure (100 tasks with
+ *   64-character ids, 500 dependencies, 140-character function ARNs, 16 subnets); the rest is the job's own
+ *   content (targets, environment), which only the API's 256 KiB request body limit bounds, and which can grow on
+ *   the way (a 7-byte environment entry becomes 24 bytes of ASL).
  * Payload, 256 KiB per state input or output: a task's input holds one entry per upstream task (status and
  *   result, or an S3 pointer), and a Parallel join outputs the array of its branches' outputs. MAX_FAN_IN = 32
  *   lets each upstream result stay inline up to 8 KiB (256 / 32); above that the compiler passes a pointer.
