@@ -4,7 +4,8 @@
  */
 
 import type { BackfillRecord } from './core/backfill/record.js';
-import type { TaskEndStatus } from './core/dag/latch-contract.js';
+import type { LatchEnded } from './core/dag/latch-contract.js';
+import type { TaskOutputRef } from './core/dag/task-output.js';
 import type { FieldProblem } from './core/errors.js';
 import type { Target } from './core/job/targets.js';
 import type { JobRecord, JobStatus } from './core/job.js';
@@ -166,6 +167,8 @@ export interface ExecutionContext {
   readonly runId: string;
   readonly attempt: number;
   readonly payload: unknown;
+  /** A DAG task's direct dependencies' ends by task id (`{ status, ok, output, outputRef }`); absent otherwise. */
+  readonly upstream?: unknown;
   /** The attempt's time budget; executors also stop when `signal` aborts (timeout or cancel). */
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
@@ -201,7 +204,20 @@ export interface Artifacts {
   ): Promise<{ logKey: string; outputKey?: string }>;
   /** The log text, or undefined when the attempt left none. */
   getLog(ref: AttemptRef): Promise<string | undefined>;
+  /** Writes a DAG task's file under `runs/<runId>/<attempt>/tasks/<taskId>/`; returns where it is. */
+  putTaskFile(ref: TaskArtifactRef, file: TaskFile, body: string): Promise<TaskOutputRef>;
+  /** A DAG task's log (all its attempts), or undefined when it left none. */
+  getTaskLog(ref: TaskArtifactRef): Promise<string | undefined>;
 }
+
+/** One task of one attempt of a DAG run. */
+export interface TaskArtifactRef {
+  readonly runId: string;
+  readonly attempt: number;
+  readonly taskId: string;
+}
+
+export type TaskFile = 'output.json' | 'log.txt';
 
 /** Checks a target before a job is saved (e.g. the SSRF guard resolving an http target's host). */
 export interface TargetGuard {
@@ -269,7 +285,7 @@ export interface LatchWaiter {
 
 /** The latch state of one attempt of a DAG run, as the write that returned it left it. */
 export interface DagLatchState {
-  readonly ended: Readonly<Record<string, TaskEndStatus>>;
+  readonly ended: Readonly<Record<string, LatchEnded>>;
   readonly waiters: Readonly<Record<string, LatchWaiter>>;
 }
 
@@ -288,11 +304,11 @@ export interface LatchAttempt {
 export interface DagLatchStore {
   /** The task's live state when it is about to call its target. */
   recordStart(ref: LatchAttempt, taskId: string, state: TaskState): Promise<void>;
-  /** The task's end (latch status and live state in the same write). */
+  /** The task's end (latch entry and live state, output or its pointer included, in the same write). */
   recordEnd(
     ref: LatchAttempt,
     taskId: string,
-    status: TaskEndStatus,
+    ended: LatchEnded,
     end: Pick<TaskState, 'endedAt' | 'error'>,
   ): Promise<DagLatchState | undefined>;
   registerWaiter(ref: LatchAttempt, taskId: string, waiter: LatchWaiter): Promise<DagLatchState | undefined>;

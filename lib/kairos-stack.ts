@@ -194,6 +194,7 @@ export class KairosStack extends Stack {
     this.dagFunctions = new KairosDagFunctions(this, 'DagFunctions', {
       stage: config.stage,
       tables: this.tables,
+      artifacts: this.artifacts,
       workflows: this.workflows,
       httpAllowList: config.httpAllowList,
       environment: common,

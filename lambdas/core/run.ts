@@ -1,3 +1,4 @@
+import type { TaskOutputRef } from './dag/task-output.js';
 import type { RunStatus } from './run-states.js';
 
 export type RunTrigger = 'schedule' | 'manual' | 'backfill';
@@ -35,6 +36,10 @@ export interface TaskState {
   readonly startedAt?: string;
   readonly endedAt?: string;
   readonly error?: RunError;
+  /** A succeeded task's output when small (task-output.ts), the same value its dependents receive. */
+  readonly output?: unknown;
+  /** Where a larger output was stored instead. */
+  readonly outputRef?: TaskOutputRef;
 }
 
 /** One execution slot of a job: exactly one record per (job, scheduledFor). */

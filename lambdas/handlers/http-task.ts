@@ -1,8 +1,11 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { createS3Artifacts } from '../adapters/aws/s3-artifacts.js';
 import { createHttpExecutor, type HttpOutput } from '../adapters/executors/http-executor.js';
+import { parseDagExecutionName } from '../core/dag-execution.js';
 import { HttpTargetSchema } from '../core/job/targets.js';
 import { allowListFromEnv } from '../core/ssrf.js';
-import type { Executor } from '../ports.js';
+import type { Artifacts, Executor } from '../ports.js';
 
 /**
  * Kairos's http task function, invoked by the compiled DAG state machines (`lambda:invoke`) for every `http` task
@@ -10,6 +13,15 @@ import type { Executor } from '../ports.js';
  * `{ status, output }`; a failure throws an Error named after the executor's error type (`HttpError`,
  * `SsrfBlocked`, `ConnectionError`, `Timeout`…), which is the error name the task's Retry and Catch match.
  */
+
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
 
 /** The Payload of an `http` task's Run state. */
 const HttpTaskRequestSchema = z.object({
@@ -20,14 +32,16 @@ const HttpTaskRequestSchema = z.object({
   attempt: z.number().int().min(0),
   /** `$$.Execution.Input`: `{ payload }` (see `sfn-dag-executor.ts`). */
   input: z.unknown(),
-  target: HttpTargetSchema,
+  /** The target as JSON text (see `targetParameter` in core/dag/task-resource.ts). */
+  target: z.preprocess(parseJsonText, HttpTargetSchema),
 });
 
 export type HttpTaskRequest = z.input<typeof HttpTaskRequestSchema>;
 
 export interface HttpTaskResponse {
   readonly status: 'succeeded';
-  readonly output: HttpOutput | undefined;
+  /** Null rather than absent: the Run state's ResultSelector reads `$.Payload.output`. */
+  readonly output: HttpOutput | null;
 }
 
 /** What the handler reads of the Lambda context. */
@@ -54,8 +68,21 @@ function payloadOf(input: unknown): unknown {
 export function createHttpTaskHandler(options: {
   executor: Executor<z.infer<typeof HttpTargetSchema>>;
   marginMs?: number;
+  /** Where the task's log goes (`runs/<runId>/<attempt>/tasks/<taskId>/log.txt`), each attempt appended. */
+  artifacts?: Pick<Artifacts, 'putTaskFile' | 'getTaskLog'>;
 }) {
-  const { executor, marginMs = HTTP_TASK_MARGIN_MS } = options;
+  const { executor, marginMs = HTTP_TASK_MARGIN_MS, artifacts } = options;
+  const keepLog = async (request: z.infer<typeof HttpTaskRequestSchema>, status: string, log: string) => {
+    if (!artifacts) return;
+    const { runId, attempt } = parseDagExecutionName(request.runId);
+    const ref = { runId, attempt, taskId: request.taskId };
+    const earlier = (await artifacts.getTaskLog(ref)) ?? '';
+    await artifacts.putTaskFile(
+      ref,
+      'log.txt',
+      `${earlier}--- attempt ${request.attempt + 1}: ${status}\n${log}`,
+    );
+  };
   return async (event: unknown, context: HttpTaskContext): Promise<HttpTaskResponse> => {
     const parsed = HttpTaskRequestSchema.safeParse(event);
     if (!parsed.success) {
@@ -73,8 +100,9 @@ export function createHttpTaskHandler(options: {
       timeoutMs,
       signal: new AbortController().signal,
     });
+    await keepLog(request, outcome.status, outcome.log);
     if (outcome.status === 'succeeded') {
-      return { status: 'succeeded', output: outcome.output as HttpOutput | undefined };
+      return { status: 'succeeded', output: (outcome.output as HttpOutput | undefined) ?? null };
     }
     if (outcome.status === 'failed') throw taskError(outcome.error.type, outcome.error.message);
     throw taskError('InvalidRequest', 'the http executor started an asynchronous execution');
@@ -83,4 +111,12 @@ export function createHttpTaskHandler(options: {
 
 export const handler = createHttpTaskHandler({
   executor: createHttpExecutor({ allowList: allowListFromEnv(process.env.KAIROS_HTTP_ALLOW) }),
+  ...(process.env.KAIROS_ARTIFACTS_BUCKET
+    ? {
+        artifacts: createS3Artifacts({
+          client: new S3Client({}),
+          bucket: process.env.KAIROS_ARTIFACTS_BUCKET,
+        }),
+      }
+    : {}),
 });

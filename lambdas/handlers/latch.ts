@@ -1,6 +1,8 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { createDocumentClient } from '../adapters/aws/dynamo-client.js';
 import { createDynamoDagLatchStore } from '../adapters/aws/dynamo-dag-latch-store.js';
+import { createS3Artifacts } from '../adapters/aws/s3-artifacts.js';
 import { createSfnTaskTokens } from '../adapters/aws/sfn-task-tokens.js';
 import { requireEnv } from '../config.js';
 import type { LatchRequest } from '../core/dag/latch-contract.js';
@@ -17,6 +19,11 @@ const latch = createLatchService({
   }),
   tokens: createSfnTaskTokens(new SFNClient({})),
   clock: { now: () => new Date() },
+  // Outputs above the inline limit go to the artifacts bucket (docs/adr/0012-task-outputs.md).
+  artifacts: createS3Artifacts({
+    client: new S3Client({}),
+    bucket: requireEnv(process.env, 'KAIROS_ARTIFACTS_BUCKET'),
+  }),
 });
 
 export const handler = (request: LatchRequest): Promise<LatchResponse> => latch.handle(request);

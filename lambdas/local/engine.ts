@@ -86,6 +86,7 @@ export async function createLocalEngine(options: LocalEngineOptions): Promise<Lo
   });
   const executors = createLocalExecutors({ home: options.home, allowList: options.allowList });
   const workflows = createLocalWorkflowRegistry({ home: options.home });
+  const artifacts = createDiskArtifacts({ root: join(options.home, 'artifacts') });
   const deps: EngineDeps = {
     jobs: options.jobs,
     runs: options.runs,
@@ -99,9 +100,10 @@ export async function createLocalEngine(options: LocalEngineOptions): Promise<Lo
       executors,
       compileOptions: LOCAL_COMPILE_OPTIONS,
       clock,
+      artifacts,
     }),
     compileOptions: LOCAL_COMPILE_OPTIONS,
-    artifacts: createDiskArtifacts({ root: join(options.home, 'artifacts') }),
+    artifacts,
     deadLetters: createLocalDeadLetters(queue, clock),
     control,
     cron,

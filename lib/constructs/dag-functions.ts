@@ -2,6 +2,7 @@ import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { KairosArtifacts } from './artifacts.js';
 import { RUN_ID_PREFIX } from './completion.js';
 import { KairosFunction, repoPath } from './kairos-function.js';
 import type { KairosTables } from './tables.js';
@@ -13,6 +14,8 @@ export interface KairosDagFunctionsProps {
   readonly stage: string;
   /** The tables: the latch updates run items of the Runs table, nothing else. */
   readonly tables: KairosTables;
+  /** Where task outputs too large to pass inline and http task logs go (`runs/<runId>/…`). */
+  readonly artifacts: KairosArtifacts;
   /** The DAG state machines' role, which is allowed to invoke both functions. */
   readonly workflows: KairosWorkflows;
   /** Hosts and ranges the http tasks may reach although private (`KAIROS_HTTP_ALLOW`). */
@@ -56,19 +59,22 @@ export class KairosDagFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: KairosDagFunctionsProps) {
     super(scope, id);
-    const { tables, workflows } = props;
+    const { tables, workflows, artifacts } = props;
+    const bucket = { KAIROS_ARTIFACTS_BUCKET: artifacts.bucket.bucketName };
 
     this.latch = new KairosFunction(this, 'Latch', {
       entry: repoPath('lambdas/handlers/latch.ts'),
       description: `Kairos ${props.stage} DAG latch: records task ends, releases the tasks waiting on them`,
       memorySize: 256,
       timeout: LATCH_TIMEOUT,
-      environment: { ...props.environment, KAIROS_RUNS_TABLE: tables.runs.tableName },
+      environment: { ...props.environment, ...bucket, KAIROS_RUNS_TABLE: tables.runs.tableName },
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
     // One guarded UpdateItem (ReturnValues ALL_NEW) per request, on run items only (`run_…` keys).
     tables.grantItemUpdates(this.latch, 'Runs', [RUN_ID_PREFIX]);
+    // A task output above the inline limit is stored before its end is recorded (docs/adr/0012).
+    artifacts.grantWrite(this.latch);
     // In a policy of its own, so the `*` acknowledgement covers exactly this statement.
     const taskTokens = new iam.Policy(this, 'LatchTaskTokens', {
       roles: [this.latch.role as iam.IRole],
@@ -84,10 +90,12 @@ export class KairosDagFunctions extends Construct {
       description: `Kairos ${props.stage} DAG http task: one SSRF-guarded request per attempt`,
       memorySize: 512,
       timeout: HTTP_TASK_TIMEOUT,
-      environment: { ...props.environment, KAIROS_HTTP_ALLOW: props.httpAllowList.join(',') },
+      environment: { ...props.environment, ...bucket, KAIROS_HTTP_ALLOW: props.httpAllowList.join(',') },
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
+    // Each attempt's log is appended to the task's log object: read it, write it back.
+    artifacts.grantReadWrite(this.httpTask);
 
     workflows.grantInvokeKairosFunction(this.latch);
     workflows.grantInvokeKairosFunction(this.httpTask);

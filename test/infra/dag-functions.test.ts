@@ -46,12 +46,15 @@ describe('KairosDagFunctions', () => {
   let latchId: string;
   let httpId: string;
   let runsId: string;
+  let runObjects: unknown;
   beforeAll(() => {
     kairos = build({ 'kairos:allowedTargetArns': FUNCTIONS, 'kairos:httpAllowList': ['10.1.0.0/16'] });
     template = Template.fromStack(kairos.stack);
     latchId = resourceOf(template, 'AWS::Lambda::Function', 'DagFunctionsLatch')[0];
     httpId = resourceOf(template, 'AWS::Lambda::Function', 'DagFunctionsHttpTask')[0];
     runsId = resourceOf(template, 'AWS::DynamoDB::Table', 'TablesRuns')[0];
+    const bucketId = resourceOf(template, 'AWS::S3::Bucket', 'ArtifactsBucket')[0];
+    runObjects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/runs/*']] };
   });
 
   it('sizes the latch at 256 MB / 10 s and the http task at 512 MB / 15 min (bounded by the task timeout)', () => {
@@ -75,14 +78,29 @@ describe('KairosDagFunctions', () => {
     ]);
     const tokens = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('states:')));
     expect(tokens).toEqual([{ Effect: 'Allow', Action: TASK_TOKEN_ACTIONS[0], Resource: '*' }]);
-    // The table's key, only through DynamoDB; no other service.
-    const others = statements.filter((s) => !data.includes(s) && !tokens.includes(s));
+    // Large task outputs: put only, under runs/ of the artifacts bucket.
+    const objects = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    expect(objects).toEqual([{ Effect: 'Allow', Action: 's3:PutObject', Resource: runObjects }]);
+    // The table's and the bucket's key, only through their services; nothing else.
+    const others = statements.filter((s) => !data.includes(s) && !tokens.includes(s) && !objects.includes(s));
     expect(others.flatMap(actionsOf).every((a) => a.startsWith('kms:'))).toBe(true);
     for (const s of others) expect(s.Condition?.StringEquals?.['kms:ViaService']).toBeDefined();
   });
 
-  it('gives the http task function no permission besides its logs and X-Ray', () => {
-    expect(besidesLogsAndTracing(statementsOf(template, 'DagFunctionsHttpTaskRole'))).toEqual([]);
+  it('lets the http task function read and write task logs under runs/, nothing else', () => {
+    const statements = besidesLogsAndTracing(statementsOf(template, 'DagFunctionsHttpTaskRole'));
+    const objects = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    const objectActions = objects.filter(
+      (s) => s.Resource && JSON.stringify(s.Resource) === JSON.stringify(runObjects),
+    );
+    expect(objectActions.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    // Listing (so a missing log reads as absent) is limited to the runs/ prefix.
+    for (const s of objects.filter((o) => !objectActions.includes(o))) {
+      expect(actionsOf(s)).toEqual(['s3:ListBucket']);
+      expect(JSON.stringify(s.Condition)).toContain('runs/');
+    }
+    const others = statements.filter((s) => !objects.includes(s));
+    expect(others.flatMap(actionsOf).every((a) => a.startsWith('kms:'))).toBe(true);
   });
 
   it('lets the workflow role invoke exactly the configured targets and the two functions', () => {
@@ -101,6 +119,10 @@ describe('KairosDagFunctions', () => {
     const [, latch] = resourceOf(template, 'AWS::Lambda::Function', 'DagFunctionsLatch');
     const [, http] = resourceOf(template, 'AWS::Lambda::Function', 'DagFunctionsHttpTask');
     expect(variablesOf(latch)).toMatchObject({ KAIROS_RUNS_TABLE: { Ref: runsId }, KAIROS_STAGE: 'test' });
+    expect(variablesOf(latch).KAIROS_ARTIFACTS_BUCKET).toEqual(variablesOf(http).KAIROS_ARTIFACTS_BUCKET);
+    expect(variablesOf(http).KAIROS_ARTIFACTS_BUCKET).toMatchObject({
+      Ref: expect.stringMatching(/^ArtifactsBucket/),
+    });
     expect(variablesOf(http)).toMatchObject({ KAIROS_HTTP_ALLOW: '10.1.0.0/16', KAIROS_STAGE: 'test' });
     expect(Object.keys(variablesOf(http)).filter((k) => k.endsWith('_TABLE'))).toEqual([]);
     for (const fn of ['ApiHandler', 'DispatcherHandler']) {

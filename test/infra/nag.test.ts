@@ -82,6 +82,9 @@ describe('cdk-nag AwsSolutions', () => {
         `Kairos-dev/Api/HandlerRole AwsSolutions-IAM5[Resource::${RUNS_OBJECTS}]`,
         `Kairos-dev/Dispatcher/HandlerRole AwsSolutions-IAM5[Resource::${RUNS_OBJECTS}]`,
         `Kairos-dev/Completion/HandlerRole AwsSolutions-IAM5[Resource::${RUNS_OBJECTS}]`,
+        // Large task outputs (latch) and task logs (http task) under runs/.
+        `Kairos-dev/DagFunctions/LatchRole AwsSolutions-IAM5[Resource::${RUNS_OBJECTS}]`,
+        `Kairos-dev/DagFunctions/HttpTaskRole AwsSolutions-IAM5[Resource::${RUNS_OBJECTS}]`,
         `Kairos-dev/Dispatcher/HandlerRole AwsSolutions-IAM5[Resource::${SAME_ACCOUNT}:lambda:${REGION_ACCOUNT}:function:kairos-*]`,
         `Kairos-dev/Dispatcher/HandlerRole AwsSolutions-IAM5[Resource::${SAME_ACCOUNT}:states:${REGION_ACCOUNT}:stateMachine:kairos-*]`,
         `Kairos-dev/Dispatcher/HandlerRole AwsSolutions-IAM5[Resource::${SAME_ACCOUNT}:states:${REGION_ACCOUNT}:execution:kairos-*:*]`,

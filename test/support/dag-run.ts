@@ -56,7 +56,8 @@ export function startTimedRun(
         error.name = fail;
         throw error;
       }
-      return { ok: true };
+      // Shaped as lambda:invoke answers: a Lambda target's output is the Payload, Kairos's executors' its `output`.
+      return { Payload: { status: 'succeeded', output: { taskId, attempt } } };
     },
   });
   return {

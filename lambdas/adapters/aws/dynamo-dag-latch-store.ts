@@ -6,7 +6,8 @@
  * belongs to: a retry (a new execution) overwrites what it writes and ignores what earlier attempts left.
  */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { TASK_END_STATUSES, type TaskEndStatus } from '../../core/dag/latch-contract.js';
+import { type LatchEnded, TASK_END_STATUSES, type TaskEndStatus } from '../../core/dag/latch-contract.js';
+import type { TaskOutputRef } from '../../core/dag/task-output.js';
 import type { TaskState } from '../../core/run.js';
 import type { DagLatchState, DagLatchStore, LatchAttempt, LatchWaiter } from '../../ports.js';
 import { isConditionalCheckFailed } from './dynamo-support.js';
@@ -38,13 +39,17 @@ const isEndStatus = (value: unknown): value is TaskEndStatus =>
 
 /** The attempt's latch state out of a whole run item. */
 export function latchStateOf(item: Record<string, unknown>, attempt: number): DagLatchState {
-  const ended: Record<string, TaskEndStatus> = {};
+  const ended: Record<string, LatchEnded> = {};
   const waiters: Record<string, LatchWaiter> = {};
   for (const [name, raw] of Object.entries(item)) {
     const value = record(raw);
     if (value?.attempt !== attempt) continue;
     if (name.startsWith(LATCH_ENDED_PREFIX) && isEndStatus(value.status)) {
-      ended[name.slice(LATCH_ENDED_PREFIX.length)] = value.status;
+      ended[name.slice(LATCH_ENDED_PREFIX.length)] = {
+        status: value.status,
+        output: value.output ?? null,
+        outputRef: (record(value.outputRef) as TaskOutputRef | undefined) ?? null,
+      };
     } else if (name.startsWith(LATCH_WAITERS_PREFIX) && typeof value.token === 'string') {
       const deps = Array.isArray(value.deps)
         ? value.deps.filter((d): d is string => typeof d === 'string')
@@ -90,23 +95,52 @@ export function createDynamoDagLatchStore(options: DynamoDagLatchStoreOptions): 
       await write(ref, 'SET #tasks.#task = :state', { '#task': taskId }, { ':state': state });
     },
 
-    async recordEnd(ref, taskId, status, end) {
+    async recordEnd(ref, taskId, latchEnded, end) {
+      const { status, output, outputRef } = latchEnded;
       const names = { '#ended': `${LATCH_ENDED_PREFIX}${taskId}`, '#task': taskId };
-      const ended = { ':ended': { status, attempt: ref.attempt } };
+      const ended = { ':ended': { status, output: output ?? null, outputRef, attempt: ref.attempt } };
+      // The run shows what the dependents receive: the small output, or where the large one is.
+      const passed = outputRef !== null ? { outputRef } : output === null ? {} : { output };
       // The task's entry keeps its start (attempt, startedAt) and takes the end; the entry exists from the
       // attempt's start (PENDING) on the job's current version, and from `started` for a task that ran.
-      const error = end.error === undefined ? {} : { ':error': end.error };
+      const sets = [
+        '#ended = :ended',
+        '#tasks.#task.#taskStatus = :status',
+        '#tasks.#task.endedAt = :endedAt',
+      ];
+      const removes: string[] = [];
+      const values: Record<string, unknown> = {
+        ...ended,
+        ':status': status,
+        ':endedAt': end.endedAt ?? null,
+      };
+      const field = (name: string, value: unknown) => {
+        if (value === undefined) removes.push(`#tasks.#task.#${name}`);
+        else {
+          sets.push(`#tasks.#task.#${name} = :${name}`);
+          values[`:${name}`] = value;
+        }
+      };
+      // A retry of the run overwrites what an earlier attempt left on the entry.
+      field('error', end.error);
+      field('output', 'output' in passed ? passed.output : undefined);
+      field('outputRef', 'outputRef' in passed ? passed.outputRef : undefined);
       const item = await write(
         ref,
-        `SET #ended = :ended, #tasks.#task.#taskStatus = :status, #tasks.#task.endedAt = :endedAt` +
-          (end.error === undefined ? ' REMOVE #tasks.#task.#error' : ', #tasks.#task.#error = :error'),
-        { ...names, '#taskStatus': 'status', '#error': 'error' },
-        { ...ended, ':status': status, ':endedAt': end.endedAt ?? null, ...error },
+        `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`.replace(/ REMOVE $/, ''),
+        {
+          ...names,
+          '#taskStatus': 'status',
+          '#error': 'error',
+          '#output': 'output',
+          '#outputRef': 'outputRef',
+        },
+        values,
         ' AND attribute_exists(#tasks.#task)',
       );
       if (item !== undefined) return latchStateOf(item, ref.attempt);
       // A retry on an older version starts with no entries: the task that never started gets a whole one.
-      const state: TaskState = { status, attempt: 0, ...end };
+      const state: TaskState = { status, attempt: 0, ...end, ...passed };
       const created = await write(
         ref,
         'SET #ended = :ended, #tasks.#task = :state',

@@ -3,6 +3,9 @@
  * cancel takes down everything it started, not only the first process.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Target } from '../../core/job/targets.js';
 import type { Executor } from '../../ports.js';
@@ -56,6 +59,27 @@ async function drained(child: ChildProcess, graceMs: number): Promise<void> {
   child.stderr?.destroy();
 }
 
+/**
+ * What the command wrote to `$KAIROS_OUTPUT_FILE` (its answer, as a Lambda's return value is): JSON when it
+ * parses, else the text; undefined when it wrote nothing.
+ */
+async function writtenOutput(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  } finally {
+    await rm(file, { force: true });
+  }
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 /** Creates the executor of local `command` targets. */
 export function createCommandExecutor(options: CommandExecutorOptions = {}): Executor<CommandTarget> {
   const defaultCwd = options.defaultCwd ?? process.cwd();
@@ -65,6 +89,7 @@ export function createCommandExecutor(options: CommandExecutorOptions = {}): Exe
       const log = createLogBuffer();
       const cwd = path.resolve(defaultCwd, target.cwd ?? '.');
       const [file, ...args] = target.command;
+      const outputFile = path.join(tmpdir(), `kairos-output-${randomUUID()}.json`);
       const env = {
         ...process.env,
         ...target.env,
@@ -72,6 +97,9 @@ export function createCommandExecutor(options: CommandExecutorOptions = {}): Exe
         KAIROS_RUN_ID: ctx.runId,
         KAIROS_ATTEMPT: String(ctx.attempt),
         KAIROS_PAYLOAD: JSON.stringify(ctx.payload ?? null),
+        // A DAG task's dependencies' ends; large outputs are pointers (a file:// URI locally).
+        ...(ctx.upstream === undefined ? {} : { KAIROS_UPSTREAM: JSON.stringify(ctx.upstream) }),
+        KAIROS_OUTPUT_FILE: outputFile,
       };
       log.line(`$ ${target.command.map((a) => JSON.stringify(a)).join(' ')} (cwd ${cwd})`);
       const attempt = attemptSignal(ctx);
@@ -108,7 +136,8 @@ export function createCommandExecutor(options: CommandExecutorOptions = {}): Exe
         const ms = Math.round(performance.now() - started);
         const status = first.signal === null ? `exit code ${first.code}` : `killed by ${first.signal}`;
         log.line(`[${status} after ${ms} ms]`);
-        if (first.code === 0) return succeeded(log.text(), { exitCode: 0 });
+        const written = await writtenOutput(outputFile);
+        if (first.code === 0) return succeeded(log.text(), written ?? { exitCode: 0 });
         const output = { exitCode: first.code, signal: first.signal };
         return failed(
           { type: 'ExitCode', message: `the command ended with ${status}`, retryable: true },
@@ -117,6 +146,7 @@ export function createCommandExecutor(options: CommandExecutorOptions = {}): Exe
         );
       } finally {
         attempt.dispose();
+        await rm(outputFile, { force: true });
       }
     },
   };

@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Artifacts } from '../../ports.js';
-import { attemptKeys } from '../artifact-keys.js';
+import { attemptKeys, taskFileKey } from '../artifact-keys.js';
 
 export interface DiskArtifactsOptions {
   /** Directory the keys are relative to (`$KAIROS_HOME/artifacts`). */
@@ -26,6 +27,14 @@ async function writeAtomically(file: string, data: string): Promise<void> {
 /** Creates the on-disk artifact store. */
 export function createDiskArtifacts(options: DiskArtifactsOptions): Artifacts {
   const at = (key: string) => path.join(options.root, ...key.split('/'));
+  const readText = async (key: string): Promise<string | undefined> => {
+    try {
+      return await readFile(at(key), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  };
   return {
     async putAttempt(ref, files) {
       const { logKey, outputKey } = attemptKeys(ref);
@@ -35,13 +44,14 @@ export function createDiskArtifacts(options: DiskArtifactsOptions): Artifacts {
       return { logKey, outputKey };
     },
 
-    async getLog(ref) {
-      try {
-        return await readFile(at(attemptKeys(ref).logKey), 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw error;
-      }
+    getLog: async (ref) => readText(attemptKeys(ref).logKey),
+
+    async putTaskFile(ref, file, body) {
+      const key = taskFileKey(ref, file);
+      await writeAtomically(at(key), body);
+      return { uri: pathToFileURL(path.resolve(at(key))).href, key, bytes: Buffer.byteLength(body) };
     },
+
+    getTaskLog: async (ref) => readText(taskFileKey(ref, 'log.txt')),
   };
 }

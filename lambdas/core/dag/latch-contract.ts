@@ -1,3 +1,5 @@
+import type { TaskOutputRef } from './task-output.js';
+
 /**
  * Contract between a compiled DAG state machine and Kairos's latch function (one Lambda, also the per-task
  * status reporter). The deployed Lambda and the in-process latch of the local runtime implement the same
@@ -38,14 +40,22 @@ export interface TaskEndedRequest {
   readonly runId: string;
   readonly taskId: string;
   readonly end:
-    | { readonly status: 'SUCCEEDED' | 'UPSTREAM_FAILED' | 'SKIPPED' }
+    | { readonly status: 'SUCCEEDED'; readonly output?: unknown }
+    | { readonly status: 'UPSTREAM_FAILED' | 'SKIPPED' }
     | { readonly Error: string; readonly Cause?: string };
 }
 
-/** The status as recorded: FAILED becomes TIMED_OUT for timeout errors. Stored in the state data per task. */
+/**
+ * The task's end as recorded, stored in the state data per task and handed to its dependents (`upstream`):
+ * FAILED becomes TIMED_OUT for timeout errors; a succeeded task's output is inline when small, else stored with
+ * `outputRef` pointing at it (see task-output.ts). Every key is always present (null when empty), because a
+ * JSONPath to a missing key fails the state.
+ */
 export interface TaskEndedResponse {
   readonly status: TaskEndStatus;
   readonly ok: boolean;
+  readonly output: unknown;
+  readonly outputRef: TaskOutputRef | null;
 }
 
 /**
@@ -60,20 +70,37 @@ export interface WaitRequest {
   readonly token: string;
 }
 
-/** SendTaskSuccess output: the recorded status of each dep (and whether it is ok), in `WaitRequest.deps` order. */
+/**
+ * SendTaskSuccess output, in `WaitRequest.deps` order: the recorded status of each dep and whether it is ok
+ * (what the trigger rule reads), and each dep's whole end (what the task gets as `upstream`).
+ */
 export interface LatchRelease {
   readonly statuses: readonly TaskEndStatus[];
   readonly ok: readonly boolean[];
+  readonly tasks: readonly TaskEndedResponse[];
+}
+
+/** A dep's end as the latch keeps it until its waiters are released. */
+export type LatchEnded = Omit<TaskEndedResponse, 'ok'>;
+
+/** The release of a waiter on `deps`, from the ends the latch recorded. */
+export function latchRelease(ends: readonly LatchEnded[]): LatchRelease {
+  const tasks = ends.map((e) => ({ ...e, ok: OK_STATUSES.includes(e.status) }));
+  return { statuses: tasks.map((t) => t.status), ok: tasks.map((t) => t.ok), tasks };
 }
 
 export type LatchRequest = TaskStartedRequest | TaskEndedRequest | WaitRequest;
 
-/** The status the latch records for an `ended` request. */
+/**
+ * What the latch records for an `ended` request, with the output inline; the latch replaces an output too large
+ * to pass inline (task-output.ts) by its pointer before it records or answers.
+ */
 export function recordedStatus(request: TaskEndedRequest): TaskEndedResponse {
   const end = request.end;
   const status: TaskEndStatus =
     'status' in end ? end.status : TIMEOUT_ERRORS.includes(end.Error) ? 'TIMED_OUT' : 'FAILED';
-  return { status, ok: OK_STATUSES.includes(status) };
+  const output = 'output' in end ? (end.output ?? null) : null;
+  return { status, ok: OK_STATUSES.includes(status), output, outputRef: null };
 }
 
 /** The error of a failed task, if `end` carries one. */

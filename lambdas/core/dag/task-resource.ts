@@ -7,25 +7,42 @@ export const LAMBDA_WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTask
 export const ECS_RUN_TASK_SYNC = 'arn:aws:states:::ecs:runTask.sync';
 export const SFN_START_SYNC = 'arn:aws:states:::states:startExecution.sync:2';
 
-/** What every target receives about where it runs; the run's own input comes from the execution input. */
-const runContext = (taskId: string): JsonObject => ({
+/**
+ * What every target receives about where it runs: the run's own input (the execution input), and `upstream`,
+ * each direct dependency's recorded end by task id (`{ status, ok, output, outputRef }`, see latch-contract.ts).
+ */
+const runContext = (taskId: string, upstream: JsonObject): JsonObject => ({
   'runId.$': '$$.Execution.Name',
   taskId,
   'attempt.$': '$$.State.RetryCount',
   'input.$': '$$.Execution.Input',
+  upstream,
 });
 
-/** Resource and Parameters of the state that calls a task's target. */
-export function targetCall(
-  task: Task,
-  options: CompileOptions,
-): { Resource: string; Parameters: JsonObject } {
+export interface TargetCall {
+  readonly Resource: string;
+  readonly Parameters: JsonObject;
+  /** Where the target's output is in the state's result; none for targets that return none (Fargate). */
+  readonly outputPath?: string;
+}
+
+/**
+ * A target Kairos's own function runs, as one JSON string: inside Parameters a key ending in `.$` is a path Step
+ * Functions evaluates, so an http header or body key like `x.$` would be replaced (or fail the state); a string
+ * value is passed as it is.
+ */
+const targetParameter = (target: Task['target']): string => JSON.stringify(target);
+
+/** Resource and Parameters of the state that calls a task's target, given the `upstream` Parameters. */
+export function targetCall(task: Task, options: CompileOptions, upstream: JsonObject = {}): TargetCall {
   const target = task.target;
   switch (target.type) {
     case 'lambda':
       return {
         Resource: LAMBDA_INVOKE,
-        Parameters: { FunctionName: target.functionArn, Payload: runContext(task.id) },
+        Parameters: { FunctionName: target.functionArn, Payload: runContext(task.id, upstream) },
+        // A function that returns nothing answers null, so the path always exists.
+        outputPath: '$.Payload',
       };
     case 'http':
       // Through Kairos's executor rather than an HTTP task: it refuses private addresses (SSRF guard).
@@ -33,16 +50,18 @@ export function targetCall(
         Resource: LAMBDA_INVOKE,
         Parameters: {
           FunctionName: options.httpExecutorFunctionArn,
-          Payload: { ...runContext(task.id), target: target as unknown as Json },
+          Payload: { ...runContext(task.id, upstream), target: targetParameter(target) },
         },
+        outputPath: '$.Payload.output',
       };
     case 'command':
       return {
         Resource: LAMBDA_INVOKE,
         Parameters: {
           FunctionName: options.commandFunctionArn,
-          Payload: { ...runContext(task.id), target: target as unknown as Json },
+          Payload: { ...runContext(task.id, upstream), target: targetParameter(target) },
         },
+        outputPath: '$.Payload.output',
       };
     case 'stepfunctions':
       return {
@@ -50,10 +69,12 @@ export function targetCall(
         Parameters: {
           StateMachineArn: target.stateMachineArn,
           Input: {
-            ...runContext(task.id),
+            ...runContext(task.id, upstream),
             'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$': '$$.Execution.Id',
           },
         },
+        // `.sync:2` answers the child's output as JSON.
+        outputPath: '$.Output',
       };
     case 'fargate':
       return { Resource: ECS_RUN_TASK_SYNC, Parameters: fargateParameters(task, options) };

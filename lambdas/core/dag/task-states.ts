@@ -31,7 +31,8 @@ const link = (next: string | undefined): JsonObject => (next === undefined ? { E
  *   [Await] → [Gate] → Start → Run → End           (Run's Catch also goes to End)
  *   Gate → Upstream failed | Skipped (Pass) → End   (the trigger rule said no)
  * A root costs 3 transitions, a task with a trigger rule to check 4, one more when it waits on the latch.
- * `$.end` carries the outcome to the single End report; its answer lands at the task's status key.
+ * The outcome (with the target's raw output) lands at the task's status key and the single End report overwrites
+ * it with the recorded end, whose output is small or a pointer: a large output never outlives its End state.
  */
 export function emitTask(
   ctx: TaskContext,
@@ -49,18 +50,20 @@ export function emitTask(
 
   let first: string = names.start;
   const latchIndex = new Map(ctx.latchDeps.map((d, i) => [d, i]));
-  const depPaths = ctx.deps.map((d): DepPaths => {
+  // Where each direct dependency's recorded end is: the state data for structural edges, the release for latch ones.
+  const endPaths = ctx.deps.map((d) => {
     const i = latchIndex.get(d);
-    return i === undefined
-      ? { status: `$.${statusKey(d)}.status`, ok: `$.${statusKey(d)}.ok` }
-      : { status: `$.latch.statuses[${i}]`, ok: `$.latch.ok[${i}]` };
+    return i === undefined ? `$.${statusKey(d)}` : `$.latch.tasks[${i}]`;
   });
+  const depPaths = endPaths.map((end): DepPaths => ({ status: `${end}.status`, ok: `${end}.ok` }));
+  const upstream: JsonObject = Object.fromEntries(ctx.deps.map((d, i) => [`${ctx.ids[d]}.$`, endPaths[i]]));
+  const result = `$.${statusKey(node)}`;
   const gate = gateFor(task, depPaths);
   if (gate) {
     const target = (outcome: GateOutcome): string => {
       if (outcome === 'run') return names.start;
       const name = outcome === 'SKIPPED' ? names.skipped : names.upstreamFailed;
-      states[name] ??= { Type: 'Pass', Result: { status: outcome }, ResultPath: '$.end', Next: names.end };
+      states[name] ??= { Type: 'Pass', Result: { status: outcome }, ResultPath: result, Next: names.end };
       return name;
     };
     states[names.gate] = {
@@ -96,28 +99,32 @@ export function emitTask(
     Retry: KAIROS_CALL_RETRY,
     Next: names.run,
   };
-  const { Resource, Parameters } = targetCall(task, options);
+  const { Resource, Parameters, outputPath } = targetCall(task, options, upstream);
   const retry = taskRetry(task);
   states[names.run] = {
     Type: 'Task',
     Resource,
     Parameters,
-    // Outputs stay out of the state data: it carries statuses only, so it stays far below 256 KB.
-    ResultSelector: { status: 'SUCCEEDED' },
-    ResultPath: '$.end',
+    ResultSelector: { status: 'SUCCEEDED', ...(outputPath === undefined ? {} : { 'output.$': outputPath }) },
+    ResultPath: result,
     TimeoutSeconds: task.timeoutSeconds ?? runTimeout,
     ...(retry.length > 0 ? { Retry: retry } : {}),
     // One failure is recorded and routed by trigger rules instead of failing the execution.
-    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.end', Next: names.end }],
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: result, Next: names.end }],
     Next: names.end,
   };
   states[names.end] = {
     Type: 'Task',
     Resource: LAMBDA_INVOKE,
-    Parameters: latchCall({ op: 'ended', 'end.$': '$.end' }),
-    // The recorded status (a timeout error becomes TIMED_OUT) is what dependents' trigger rules read.
-    ResultSelector: { 'status.$': '$.Payload.status', 'ok.$': '$.Payload.ok' },
-    ResultPath: `$.${statusKey(node)}`,
+    Parameters: latchCall({ op: 'ended', 'end.$': result }),
+    // The recorded end (a timeout error becomes TIMED_OUT) is what dependents' trigger rules and targets read.
+    ResultSelector: {
+      'status.$': '$.Payload.status',
+      'ok.$': '$.Payload.ok',
+      'output.$': '$.Payload.output',
+      'outputRef.$': '$.Payload.outputRef',
+    },
+    ResultPath: result,
     TimeoutSeconds: REPORT_TIMEOUT_SECONDS,
     Retry: KAIROS_CALL_RETRY,
     ...link(next),

@@ -29,9 +29,14 @@ export function runRoutes(runs: RunService): Record<string, RouteHandler> {
     },
     getRunLogs: async (event) => {
       const query = queryOf(event);
-      assertKnownParams(query, ['attempt']);
+      assertKnownParams(query, ['attempt', 'task']);
       const attempt = query.attempt === undefined ? undefined : intParam(query, 'attempt', 1, 1000, 1);
-      const text = await runs.logs(pathParam(event, 'runId'), attempt);
+      const runId = pathParam(event, 'runId');
+      // `task` (an addition to API.md): one DAG task's log instead of the run's.
+      const text =
+        query.task === undefined
+          ? await runs.logs(runId, attempt)
+          : await runs.taskLogs(runId, query.task, attempt);
       return {
         statusCode: 200,
         headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },

@@ -5,9 +5,10 @@
  */
 import type { LocalWorkflowRegistry } from '../../adapters/local/local-workflow-registry.js';
 import type { CompileOptions, StateMachineDefinition } from '../../core/dag/asl.js';
+import { dagFailure, taskSummary } from '../../core/dag/run-end.js';
 import type { Target } from '../../core/job/targets.js';
 import type { RunError, TaskState } from '../../core/run.js';
-import type { Clock, DagAttempt, DagExecutor, Executor, Executors } from '../../ports.js';
+import type { Artifacts, Clock, DagAttempt, DagExecutor, Executor, Executors } from '../../ports.js';
 import type { LatchEvent } from './latch.js';
 import { LocalDagMachine } from './runner.js';
 
@@ -23,12 +24,18 @@ export interface LocalDagExecutorOptions {
   readonly executors: Executors;
   readonly compileOptions: CompileOptions;
   readonly clock: Clock;
+  /** Task logs and outputs too large to pass inline, as the deployed functions store them in S3. */
+  readonly artifacts: Pick<Artifacts, 'putTaskFile'>;
 }
 
 /** What a `Run <task>` state passes to its Lambda: the task's context, and the target for Kairos's own functions. */
 interface RunInput {
   readonly FunctionName?: string;
-  readonly Payload?: { readonly input?: unknown; readonly target?: Target };
+  readonly Payload?: {
+    readonly input?: { readonly payload?: unknown };
+    readonly upstream?: unknown;
+    readonly target?: Target | string;
+  };
 }
 
 /** A task target's failure as the ASL sees it: the error name is what Retry/Catch match on. */
@@ -43,7 +50,9 @@ function taskError(error: RunError): Error {
 function targetOf(input: RunInput, options: CompileOptions): Target {
   const fn = input.FunctionName;
   if (fn === options.commandFunctionArn || fn === options.httpExecutorFunctionArn) {
-    if (input.Payload?.target) return input.Payload.target;
+    const target = input.Payload?.target;
+    // JSON text in the definition (see `targetParameter` in core/dag/task-resource.ts).
+    if (target) return (typeof target === 'string' ? JSON.parse(target) : target) as Target;
   } else if (typeof fn === 'string') {
     return { type: 'lambda', functionArn: fn };
   }
@@ -55,7 +64,7 @@ function targetOf(input: RunInput, options: CompileOptions): Target {
 }
 
 export function createLocalDagExecutor(options: LocalDagExecutorOptions): DagExecutor {
-  const { registry, executors, compileOptions, clock } = options;
+  const { registry, executors, compileOptions, clock, artifacts } = options;
   const machines = new Map<string, LocalDagMachine>();
   const machineOf = async (versionArn: string) => {
     let machine = machines.get(versionArn);
@@ -72,6 +81,9 @@ export function createLocalDagExecutor(options: LocalDagExecutorOptions): DagExe
       const machine = await machineOf(attempt.versionArn);
       const states = new Map<string, TaskState>();
       const errors = new Map<string, RunError>();
+      // Each task's log over its attempts, rewritten whole after each attempt.
+      const logs = new Map<string, string>();
+      const ref = (taskId: string) => ({ runId: attempt.runId, attempt: attempt.attempt, taskId });
       // Writes of one task go in order (RUNNING before its end); different tasks' writes go side by side.
       const writes = new Map<string, Promise<void>>();
       const report = (taskId: string, patch: Partial<TaskState>) => {
@@ -92,6 +104,8 @@ export function createLocalDagExecutor(options: LocalDagExecutorOptions): DagExe
           report(event.taskId, {
             status: event.status,
             endedAt: at,
+            ...(event.outputRef ? { outputRef: event.outputRef } : {}),
+            ...(!event.outputRef && event.output != null ? { output: event.output } : {}),
             ...(failed
               ? { error: error ?? { type: event.error ?? 'Error', message: event.error ?? 'failed' } }
               : {}),
@@ -102,22 +116,39 @@ export function createLocalDagExecutor(options: LocalDagExecutorOptions): DagExe
         runId: attempt.runId,
         input: { payload: attempt.payload ?? null },
         onLatchEvent,
+        offloadOutput: async (_runId, taskId, json) =>
+          artifacts.putTaskFile(ref(taskId), 'output.json', json),
         runTask: async (taskId, input, signal) => {
           const tries = (states.get(taskId)?.attempt ?? 0) + 1;
           report(taskId, { status: tries > 1 ? 'RETRYING' : 'RUNNING', attempt: tries });
+          const { FunctionName, Payload } = input as RunInput;
           const target = targetOf(input as RunInput, compileOptions);
           const executor = executors[target.type] as Executor | undefined;
           if (!executor)
             throw taskError({ type: 'UnsupportedTarget', message: `no '${target.type}' executor here` });
+          const { target: _own, ...context } = Payload ?? {};
           const outcome = await executor.execute(target, {
             jobId: attempt.jobId,
             runId: attempt.runId,
             attempt: tries,
-            payload: (input as RunInput).Payload?.input ?? attempt.payload,
+            // A Lambda gets the state's whole Payload, as on AWS; Kairos's own executors get the run's payload.
+            payload: target.type === 'lambda' ? context : (Payload?.input?.payload ?? attempt.payload),
+            upstream: Payload?.upstream ?? {},
             timeoutMs: 2 ** 31 - 1, // the state's TimeoutSeconds bounds it; the abort signal stops it
             signal,
           });
-          if (outcome.status === 'succeeded') return outcome.output ?? null;
+          const log = `${logs.get(taskId) ?? ''}--- attempt ${tries}: ${outcome.status}\n${outcome.log}`;
+          logs.set(taskId, log);
+          await artifacts.putTaskFile(ref(taskId), 'log.txt', log);
+          // The result as the deployed function answers it: a Lambda's own return, or Kairos's { status, output }.
+          if (outcome.status === 'succeeded')
+            return {
+              Payload:
+                FunctionName === compileOptions.commandFunctionArn ||
+                FunctionName === compileOptions.httpExecutorFunctionArn
+                  ? { status: 'succeeded', output: outcome.output ?? null }
+                  : (outcome.output ?? null),
+            };
           const error =
             outcome.status === 'failed'
               ? outcome.error
@@ -137,11 +168,9 @@ export function createLocalDagExecutor(options: LocalDagExecutorOptions): DagExe
               report(taskId, { status: 'CANCELLED', endedAt: clock.now().toISOString() });
         }
         await Promise.all(writes.values());
-        const summary = [...states].map(([id, s]) => `${id}: ${s.status}`).join(', ');
-        const log = `Kairos DAG run ${attempt.runId} attempt ${attempt.attempt}: ${outcome.status}; ${summary}\n`;
+        const tasks = Object.fromEntries(states);
+        const log = `Kairos DAG run ${attempt.runId} attempt ${attempt.attempt}: execution ${outcome.status}\n${taskSummary(tasks)}`;
         if (outcome.status === 'SUCCEEDED') return { status: 'succeeded', log };
-        const failedTasks = [...states].filter(([, s]) => !['SUCCEEDED', 'SKIPPED'].includes(s.status));
-        const message = `tasks that did not succeed: ${failedTasks.map(([id, s]) => `${id} (${s.status})`).join(', ')}`;
         if (attempt.signal.aborted) {
           const reason = attempt.signal.reason as { name?: string; message?: string } | undefined;
           const timedOut = reason?.name === 'TimeoutAbort' || reason?.name === 'TimeoutError';
@@ -153,8 +182,8 @@ export function createLocalDagExecutor(options: LocalDagExecutorOptions): DagExe
             log,
           };
         }
-        // Tasks retried per their own policies; re-running the whole DAG would re-run what succeeded.
-        return { status: 'failed', error: { type: 'DagFailed', message, retryable: false }, log };
+        // DagFailed, or Timeout when timeouts are the whole cause; not retried as a whole (see dagFailure).
+        return { status: 'failed', error: dagFailure(tasks), log };
       } finally {
         attempt.signal.removeEventListener('abort', stop);
       }

@@ -1,13 +1,18 @@
 import {
   endError,
+  type LatchEnded,
   type LatchRelease,
   type LatchRequest,
-  OK_STATUSES,
+  latchRelease,
   recordedStatus,
   type TaskEndedResponse,
   type TaskEndStatus,
   type WaitRequest,
 } from '../../core/dag/latch-contract.js';
+import { outputToStore, type TaskOutputRef } from '../../core/dag/task-output.js';
+
+/** Stores an output too large to pass inline (the local runtime's artifacts directory). */
+export type OutputOffload = (runId: string, taskId: string, json: string) => Promise<TaskOutputRef>;
 
 /** What the latch saw, in order; the local runtime turns these into the run's per-task state. */
 export interface LatchEvent {
@@ -16,6 +21,9 @@ export interface LatchEvent {
   readonly kind: 'started' | 'ended' | 'waiting' | 'released';
   readonly status?: TaskEndStatus;
   readonly error?: string;
+  /** An ended task's output (small) or where it was stored. */
+  readonly output?: unknown;
+  readonly outputRef?: TaskOutputRef | null;
   readonly at: number;
 }
 
@@ -32,30 +40,44 @@ interface Waiter {
  */
 export class InProcessLatch {
   readonly events: LatchEvent[] = [];
-  private readonly ended = new Map<string, TaskEndStatus>();
+  private readonly ended = new Map<string, LatchEnded>();
   private readonly waiters = new Map<string, Waiter>();
   private aborted: unknown;
 
   constructor(
     private readonly now: () => number = () => performance.now(),
     private readonly onEvent?: (event: LatchEvent) => void,
+    private readonly offload?: OutputOffload,
   ) {}
 
   /** `started` and `ended`; the response is what the deployed Lambda returns as its Payload. */
-  handle(request: Exclude<LatchRequest, WaitRequest>): TaskEndedResponse | Record<string, never> {
+  async handle(
+    request: Exclude<LatchRequest, WaitRequest>,
+  ): Promise<TaskEndedResponse | Record<string, never>> {
     if (request.op === 'started') {
       this.record({ runId: request.runId, taskId: request.taskId, kind: 'started', at: this.now() });
       return {};
     }
-    const recorded = recordedStatus(request);
+    let recorded = recordedStatus(request);
+    const large = outputToStore(recorded.output);
+    if (large !== undefined) {
+      // As the deployed latch: stored first, and only a pointer travels (without a store, nothing is lost:
+      // the output stays inline, which only a state data limit the local runner does not have could refuse).
+      const outputRef = await this.offload?.(request.runId, request.taskId, large);
+      if (outputRef) recorded = { ...recorded, output: null, outputRef };
+    }
+    // From here to the releases nothing awaits: the same guarantee as the deployed latch's one UpdateItem.
     const error = endError(request)?.error;
-    this.ended.set(key(request.runId, request.taskId), recorded.status);
+    const { status, output, outputRef } = recorded;
+    this.ended.set(key(request.runId, request.taskId), { status, output, outputRef });
     this.record({
       runId: request.runId,
       taskId: request.taskId,
       kind: 'ended',
       status: recorded.status,
       ...(error === undefined ? {} : { error }),
+      output,
+      outputRef,
       at: this.now(),
     });
     for (const waiter of [...this.waiters.values()])
@@ -78,7 +100,9 @@ export class InProcessLatch {
   statuses(runId: string): Record<string, TaskEndStatus> {
     const prefix = `${runId}\u0000`;
     return Object.fromEntries(
-      [...this.ended].filter(([k]) => k.startsWith(prefix)).map(([k, s]) => [k.slice(prefix.length), s]),
+      [...this.ended]
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, e]) => [k.slice(prefix.length), e.status]),
     );
   }
 
@@ -91,12 +115,11 @@ export class InProcessLatch {
 
   private tryRelease(waiter: Waiter): void {
     const { runId, taskId, deps } = waiter.request;
-    const statuses = deps.map((d) => this.ended.get(key(runId, d)));
-    if (statuses.some((s) => s === undefined)) return;
+    const ends = deps.map((d) => this.ended.get(key(runId, d)));
+    if (ends.some((e) => e === undefined)) return;
     this.waiters.delete(key(runId, taskId));
     this.record({ runId, taskId, kind: 'released', at: this.now() });
-    const ended = statuses as TaskEndStatus[];
-    waiter.resolve({ statuses: ended, ok: ended.map((s) => OK_STATUSES.includes(s)) });
+    waiter.resolve(latchRelease(ends as LatchEnded[]));
   }
 
   private record(event: LatchEvent): void {

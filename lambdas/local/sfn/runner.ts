@@ -5,7 +5,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import type { AslState, StateMachineDefinition } from '../../core/dag/asl.js';
 import type { LatchRelease, TaskEndStatus, WaitRequest } from '../../core/dag/latch-contract.js';
 import { LAMBDA_INVOKE, LAMBDA_WAIT_FOR_TOKEN } from '../../core/dag/task-resource.js';
-import { InProcessLatch, type LatchEvent } from './latch.js';
+import { InProcessLatch, type LatchEvent, type OutputOffload } from './latch.js';
 
 /** Runs one task's target in process: resolve with its output, throw an Error (its `name` is the ASL error). */
 export type LocalTaskHandler = (taskId: string, input: unknown, signal: AbortSignal) => Promise<unknown>;
@@ -17,6 +17,8 @@ export interface LocalRunOptions {
   /** Replaces every Retry pause of task states (the local runtime and tests do not wait real backoffs). */
   readonly retryDelayMs?: number;
   readonly onLatchEvent?: (event: LatchEvent) => void;
+  /** Stores outputs too large to pass inline; without it they stay inline (tests of the runner alone). */
+  readonly offloadOutput?: OutputOffload;
 }
 
 export interface LocalRunOutcome {
@@ -61,7 +63,7 @@ export class LocalDagMachine {
     const controller = new AbortController();
     // Every running task handler listens for cancel; a wide DAG legitimately has more than Node's default 10.
     setMaxListeners(0, controller.signal);
-    const latch = new InProcessLatch(undefined, options.onLatchEvent);
+    const latch = new InProcessLatch(undefined, options.onLatchEvent, options.offloadOutput);
     const handlers: Record<string, (input: never) => Promise<never>> = {};
     const retryIntervalOverrides: Record<string, number> = {};
     for (const [name, state] of this.taskStates) {
@@ -70,7 +72,7 @@ export class LocalDagMachine {
         handlers[name] = (input: { Payload: WaitRequest }) => latch.wait(input.Payload) as Promise<never>;
       else if (kind === 'report')
         handlers[name] = async (input: { Payload: Parameters<InProcessLatch['handle']>[0] }) =>
-          ({ Payload: latch.handle(input.Payload) }) as never;
+          ({ Payload: await latch.handle(input.Payload) }) as never;
       else {
         const taskId = name.slice(RUN_STATE_PREFIX.length);
         handlers[name] = (input: unknown) =>

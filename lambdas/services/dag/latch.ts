@@ -5,15 +5,22 @@
  */
 import {
   endError,
-  type LatchRelease,
   type LatchRequest,
-  OK_STATUSES,
+  latchRelease,
   recordedStatus,
   type TaskEndedResponse,
 } from '../../core/dag/latch-contract.js';
+import { outputToStore } from '../../core/dag/task-output.js';
 import { parseDagExecutionName } from '../../core/dag-execution.js';
 import type { RunError } from '../../core/run.js';
-import type { Clock, DagLatchState, DagLatchStore, LatchAttempt, TaskTokens } from '../../ports.js';
+import type {
+  Artifacts,
+  Clock,
+  DagLatchState,
+  DagLatchStore,
+  LatchAttempt,
+  TaskTokens,
+} from '../../ports.js';
 
 /** A Cause can be 32 KB; the run item (400 KB) holds every task's state, so each keeps the start of it. */
 const MAX_MESSAGE = 4096;
@@ -22,6 +29,8 @@ export interface LatchServiceDeps {
   readonly store: DagLatchStore;
   readonly tokens: TaskTokens;
   readonly clock: Clock;
+  /** Where an output too large to pass inline is stored (S3). */
+  readonly artifacts: Pick<Artifacts, 'putTaskFile'>;
 }
 
 export type LatchResponse = TaskEndedResponse | Record<string, never>;
@@ -33,15 +42,14 @@ function attemptOf(request: LatchRequest): number {
 }
 
 export function createLatchService(deps: LatchServiceDeps) {
-  const { store, tokens, clock } = deps;
+  const { store, tokens, clock, artifacts } = deps;
 
   /** Releases every waiter of `state` whose deps have all ended, then forgets it. */
   const releaseReady = async (ref: LatchAttempt, state: DagLatchState): Promise<void> => {
     const ready = Object.entries(state.waiters).filter(([, w]) => w.deps.every((d) => d in state.ended));
     await Promise.all(
       ready.map(async ([taskId, waiter]) => {
-        const statuses = waiter.deps.map((d) => state.ended[d]!);
-        const release: LatchRelease = { statuses, ok: statuses.map((s) => OK_STATUSES.includes(s)) };
+        const release = latchRelease(waiter.deps.map((d) => state.ended[d]!));
         // A duplicate (another call released it first) is refused as a spent token: nothing to do.
         await tokens.succeed(waiter.token, release);
         await store.removeWaiter(ref, taskId, waiter.token);
@@ -63,16 +71,29 @@ export function createLatchService(deps: LatchServiceDeps) {
           });
           return {};
         case 'ended': {
-          const recorded = recordedStatus(request);
+          let recorded = recordedStatus(request);
+          const large = outputToStore(recorded.output);
+          if (large !== undefined) {
+            // Stored before the end is recorded, so no dependent is released with a pointer to nothing.
+            const taskRef = { ...ref, taskId: request.taskId };
+            const outputRef = await artifacts.putTaskFile(taskRef, 'output.json', large);
+            recorded = { ...recorded, output: null, outputRef };
+          }
           const failure = endError(request);
           const error: RunError | undefined =
             failure === undefined
               ? undefined
               : { type: failure.error, message: (failure.cause ?? failure.error).slice(0, MAX_MESSAGE) };
-          const state = await store.recordEnd(ref, request.taskId, recorded.status, {
-            endedAt: now,
-            ...(error === undefined ? {} : { error }),
-          });
+          const { status, output, outputRef } = recorded;
+          const state = await store.recordEnd(
+            ref,
+            request.taskId,
+            { status, output, outputRef },
+            {
+              endedAt: now,
+              ...(error === undefined ? {} : { error }),
+            },
+          );
           if (state !== undefined) await releaseReady(ref, state);
           // The state machine goes on with the recorded status even if the run moved on (nothing waits then).
           return recorded;

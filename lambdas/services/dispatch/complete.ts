@@ -7,6 +7,7 @@ import type { AttemptRef, ExecutionOutcome } from '../../ports.js';
 import { backfillRunEnded } from './backfill-runs.js';
 import { type EngineDeps, logOf } from './deps.js';
 import { usesSlots } from './slots.js';
+import { stopAsync } from './stop-async.js';
 
 /** Replaces the record of `attempt` in the run's attempt list. */
 export function withAttempt(run: RunRecord, attempt: number, patch: Partial<AttemptRecord>): AttemptRecord[] {
@@ -40,10 +41,11 @@ export async function completeAttempt(
   const now = deps.clock.now().toISOString();
 
   if (outcome.status === 'started') {
-    return guarded(deps, run, attempt, 'RUNNING', {
+    const started = await guarded(deps, run, attempt, 'RUNNING', {
       handle: outcome.handle,
       attempts: withAttempt(run, attempt, { handle: outcome.handle, ...keys }),
     });
+    return started ?? stopStartedAfterCancel(deps, runId, attempt, outcome.handle, keys);
   }
   if (outcome.status === 'failed' && outcome.error.type === 'Cancelled') {
     if (run.status === 'CANCELLED') {
@@ -102,6 +104,27 @@ export async function completeAttempt(
   }
   log({ level: 'INFO', message: `run ${status}`, runId, jobId: run.jobId, attempt });
   return done;
+}
+
+/**
+ * An execution that started while a cancel ended its run (the cancel, in another process, found no handle to
+ * stop): it is stopped now, and its handle kept on the CANCELLED run so its end event still completes the attempt
+ * (and closes a DAG run's open tasks).
+ */
+async function stopStartedAfterCancel(
+  deps: EngineDeps,
+  runId: string,
+  attempt: number,
+  handle: string,
+  keys: Partial<AttemptRecord>,
+): Promise<undefined> {
+  const run = await deps.runs.get(runId);
+  if (run?.status !== 'CANCELLED' || run.attempt !== attempt || run.handle !== undefined) return undefined;
+  const attempts = withAttempt(run, attempt, { handle, ...keys });
+  await guarded(deps, run, attempt, 'CANCELLED', { handle, attempts }, ['CANCELLED']);
+  await stopAsync(deps, await deps.jobs.get(run.jobId), handle, run.reason ?? 'Kairos: cancelled');
+  logOf(deps)({ level: 'INFO', message: 'execution started after its run was cancelled; stopped', runId });
+  return undefined;
 }
 
 /** The conditional write; a lost race (stale report) is logged and answered with undefined. */

@@ -7,6 +7,7 @@ import { backfillAdmits, backfillRunEnded } from './backfill-runs.js';
 import { completeAttempt } from './complete.js';
 import { attemptTimeoutMs, type EngineDeps, logOf } from './deps.js';
 import { executeAttempt, LEASE_MS } from './execute.js';
+import { pendingTasks, stopOpenTasks } from './execute-dag.js';
 import { countSkippedSlot } from './metrics.js';
 import { claimSlot, concurrencyOf, usesSlots } from './slots.js';
 import { stopAsync } from './stop-async.js';
@@ -80,6 +81,8 @@ export async function handleStart(
         leaseUntil: now.getTime() + LEASE_MS,
         reason: undefined,
         attempts: [...run.attempts, { attempt, status: 'RUNNING', startedAt: now.toISOString() }],
+        // A DAG run's next attempt (a retry) shows none of the last one's task ends once it is RUNNING.
+        ...(run.tasks === undefined ? {} : { tasks: pendingTasks(Object.keys(run.tasks)) }),
       },
     });
   } catch (error) {
@@ -242,7 +245,13 @@ export async function cancelRun(deps: EngineDeps, runId: string, reason: string)
   if (run.status === 'RUNNING' && !stoppedHere && run.handle) {
     await stopAsync(deps, await deps.jobs.get(run.jobId), run.handle, reason);
   }
+  // A DAG run's execution stopped elsewhere (StopExecution): its open tasks are CANCELLED now, so the run shows it
+  // at once (the execution's ABORTED event closes any a late task report reopened). One running here does it itself.
+  const tasks =
+    cancelled.tasks !== undefined && !stoppedHere
+      ? await stopOpenTasks(deps, runId, cancelled.attempt)
+      : undefined;
   await deps.slots.release(run.jobId, runId);
   await backfillRunEnded(deps, run);
-  return cancelled;
+  return tasks ? { ...cancelled, tasks } : cancelled;
 }

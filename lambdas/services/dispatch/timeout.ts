@@ -2,6 +2,7 @@ import { type DispatchMessage, type Lane, MAX_QUEUE_DELAY_SECONDS } from '../../
 import { TimeoutAbort } from '../execution-control.js';
 import { completeAttempt } from './complete.js';
 import type { EngineDeps } from './deps.js';
+import { stopOpenTasks } from './execute-dag.js';
 import { stopAsync } from './stop-async.js';
 
 /**
@@ -31,6 +32,8 @@ export async function handleTimeout(deps: EngineDeps, message: TimeoutMessage): 
   if (deps.control.abort(runId, new TimeoutAbort('the attempt passed its deadline'))) return;
   if (run.handle) {
     await stopAsync(deps, await deps.jobs.get(run.jobId), run.handle, 'Kairos: timeout');
+    // A DAG run's stopped execution ends none of its open tasks: they are CANCELLED, as on the local runtime.
+    if (run.tasks !== undefined) await stopOpenTasks(deps, runId, attempt);
   }
   await completeAttempt(deps, runId, attempt, {
     status: 'failed',

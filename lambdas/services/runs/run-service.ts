@@ -90,6 +90,35 @@ export function createRunService(deps: RunServiceDeps) {
       return text;
     },
 
+    /**
+     * A DAG task's log over its attempts, in the run's attempt `attempt` (the latest by default): what Kairos ran
+     * for it (local targets, http tasks). A task whose target logs elsewhere (a Lambda's or a container's own log
+     * group) gets its recorded state and where to look instead of a 404.
+     */
+    async taskLogs(runId: string, taskId: string, attempt?: number): Promise<string> {
+      const run = await mustGet(runId);
+      const task = run.tasks?.[taskId];
+      if (!run.tasks) throw ValidationError.at('query.task', `run '${runId}' is not a DAG run`);
+      if (!task) throw new NotFoundError(`Run '${runId}' has no task '${taskId}'.`);
+      const which = attempt ?? run.attempt;
+      if (which < 1 || which > run.attempt)
+        throw ValidationError.at('query.attempt', `the run has attempts 1 to ${run.attempt}`);
+      const text = await artifacts.getTaskLog({ runId, attempt: which, taskId });
+      if (text !== undefined) return text;
+      const fields = [
+        `status ${task.status}`,
+        `attempts ${task.attempt}`,
+        ...(task.startedAt ? [`started ${task.startedAt}`] : []),
+        ...(task.endedAt ? [`ended ${task.endedAt}`] : []),
+        ...(task.error ? [`error ${task.error.type}: ${task.error.message}`] : []),
+      ];
+      return (
+        `Task '${taskId}' of run ${runId} attempt ${which}: ${fields.join(', ')}.\n` +
+        'Kairos kept no log of its own for this task: a lambda, fargate or stepfunctions target logs to its own ' +
+        'CloudWatch log group or execution history.\n'
+      );
+    },
+
     async cancel(runId: string, principal: string): Promise<RunRecord> {
       const run = await mustGet(runId);
       if (run.status === 'CANCELLED') return run;

@@ -20,6 +20,8 @@ const sfnMock = mockClient(sfn);
 let stack: StoreStack;
 let runsTable: string;
 let latch: LatchService;
+/** Outputs the latch stored (in S3 on AWS), by key. */
+const stored = new Map<string, string>();
 /** Tokens resumed, in order; a token already resumed is refused like Step Functions does (InvalidToken). */
 let released: { token: string; output: LatchRelease }[];
 
@@ -30,6 +32,13 @@ beforeAll(async () => {
     store: createDynamoDagLatchStore({ client: stack.dynamo.client, tableName: runsTable }),
     tokens: createSfnTaskTokens(sfn),
     clock: { now: () => new Date('2030-01-01T00:00:10.000Z') },
+    artifacts: {
+      async putTaskFile(ref, file, body) {
+        const key = `runs/${ref.runId}/${ref.attempt}/tasks/${ref.taskId}/${file}`;
+        stored.set(key, body);
+        return { uri: `s3://artifacts/${key}`, key, bytes: body.length };
+      },
+    },
   });
 });
 afterAll(async () => {
@@ -89,6 +98,11 @@ function events(runId: string): { name: string; request: LatchRequest }[] {
 const expectedRelease: LatchRelease = {
   statuses: ['SUCCEEDED', 'FAILED', 'SKIPPED'],
   ok: [true, false, true],
+  tasks: [
+    { status: 'SUCCEEDED', ok: true, output: null, outputRef: null },
+    { status: 'FAILED', ok: false, output: null, outputRef: null },
+    { status: 'SKIPPED', ok: true, output: null, outputRef: null },
+  ],
 };
 
 async function item(runId: string): Promise<Record<string, unknown>> {
@@ -126,7 +140,7 @@ describe('deployed latch on DynamoDB', () => {
     await latch.handle({ op: 'started', runId, taskId: 'b' });
     const answer = await latch.handle(ended(runId, 'b', { Error: 'States.Timeout', Cause: 'too slow' }));
     await latch.handle(ended(runId, 'c', { status: 'UPSTREAM_FAILED' }));
-    expect(answer).toEqual({ status: 'TIMED_OUT', ok: false });
+    expect(answer).toEqual({ status: 'TIMED_OUT', ok: false, output: null, outputRef: null });
     const got = await stack.runs.get(runId);
     expect(got?.tasks).toEqual({
       a: pending,
@@ -152,7 +166,8 @@ describe('deployed latch on DynamoDB', () => {
     await latch.handle({ op: 'wait', runId: `${runId}-a2`, taskId: 'd', deps: ['a'], token: 't2' });
     expect(released).toEqual([]);
     await latch.handle(ended(`${runId}-a2`, 'a', { status: 'SUCCEEDED' }));
-    expect(released).toEqual([{ token: 't2', output: { statuses: ['SUCCEEDED'], ok: [true] } }]);
+    const a = { status: 'SUCCEEDED', ok: true, output: null, outputRef: null } as const;
+    expect(released).toEqual([{ token: 't2', output: { statuses: ['SUCCEEDED'], ok: [true], tasks: [a] } }]);
     expect((await stack.runs.get(runId))?.tasks?.a?.status).toBe('SUCCEEDED');
   });
 
@@ -163,5 +178,24 @@ describe('deployed latch on DynamoDB', () => {
     expect((await stack.runs.get(runId))?.tasks).toEqual({
       x: { status: 'SKIPPED', attempt: 0, endedAt: '2030-01-01T00:00:10.000Z' },
     });
+  });
+
+  it('passes a small output inline and stores a large one, the waiter and the run getting its pointer', async () => {
+    const runId = await dagRun();
+    const small = { rows: 3 };
+    const large = { rows: 'x'.repeat(5000) };
+    const answerA = await latch.handle(ended(runId, 'a', { status: 'SUCCEEDED', output: small }));
+    const answerB = await latch.handle(ended(runId, 'b', { status: 'SUCCEEDED', output: large }));
+    await latch.handle({ op: 'wait', runId, taskId: 'd', deps: ['a', 'b'], token: `tok-${runId}` });
+    const key = `runs/${runId}/1/tasks/b/output.json`;
+    const ref = { uri: `s3://artifacts/${key}`, key, bytes: JSON.stringify(large).length };
+    expect(answerA).toEqual({ status: 'SUCCEEDED', ok: true, output: small, outputRef: null });
+    expect(answerB).toEqual({ status: 'SUCCEEDED', ok: true, output: null, outputRef: ref });
+    expect(JSON.parse(stored.get(key)!)).toEqual(large);
+    expect(released[0].output.tasks).toEqual([answerA, answerB]);
+    const tasks = (await stack.runs.get(runId))?.tasks;
+    expect(tasks?.a).toMatchObject({ status: 'SUCCEEDED', output: small });
+    expect(tasks?.b).toMatchObject({ status: 'SUCCEEDED', outputRef: ref });
+    expect(tasks?.b).not.toHaveProperty('output');
   });
 });

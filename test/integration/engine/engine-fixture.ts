@@ -51,6 +51,14 @@ export async function startEngineFixture() {
     async getLog(ref) {
       return logs.get(`runs/${ref.jobId}/${ref.runId}/${ref.attempt}/log.txt`);
     },
+    async putTaskFile(ref, file, body) {
+      const key = `runs/${ref.runId}/${ref.attempt}/tasks/${ref.taskId}/${file}`;
+      logs.set(key, body);
+      return { uri: `memory:${key}`, key, bytes: body.length };
+    },
+    async getTaskLog(ref) {
+      return logs.get(`runs/${ref.runId}/${ref.attempt}/tasks/${ref.taskId}/log.txt`);
+    },
   };
   const deps: EngineDeps = {
     jobs: stack.jobs,

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiskArtifacts } from '../../../lambdas/adapters/local/disk-artifacts.js';
 
@@ -48,5 +49,18 @@ describe('disk artifacts', () => {
       /Not a valid attempt/,
     );
     await expect(artifacts.getLog({ ...ref, runId: 'a/../../b' })).rejects.toThrow(/Not a valid attempt/);
+  });
+
+  it("keeps a DAG task's files under runs/<runId>/<attempt>/tasks/, with a file:// pointer", async () => {
+    const artifacts = createDiskArtifacts({ root });
+    const task = { runId: 'run_1', attempt: 1, taskId: 'extract' };
+
+    const ref = await artifacts.putTaskFile(task, 'output.json', '{"rows":3}');
+    expect(ref).toMatchObject({ key: 'runs/run_1/1/tasks/extract/output.json', bytes: 10 });
+    expect(await readFile(fileURLToPath(ref.uri), 'utf8')).toBe('{"rows":3}');
+    expect(await artifacts.getTaskLog(task)).toBeUndefined();
+    await artifacts.putTaskFile(task, 'log.txt', 'ran\n');
+    expect(await artifacts.getTaskLog(task)).toBe('ran\n');
+    await expect(artifacts.getTaskLog({ ...task, taskId: '..' })).rejects.toThrow(/Not a valid task/);
   });
 });

@@ -80,4 +80,49 @@ describe('http task handler', () => {
     );
     expect(error.name).toBe('Timeout');
   });
+
+  it('takes the target as the JSON text the definition passes, and keeps each attempt in the task log', async () => {
+    const files = new Map<string, string>();
+    const key = (ref: { runId: string; attempt: number; taskId: string }) =>
+      `runs/${ref.runId}/${ref.attempt}/tasks/${ref.taskId}/log.txt`;
+    const http = createHttpExecutor({ allowList: allowListFromEnv('127.0.0.1') });
+    const targets: unknown[] = [];
+    const logged = createHttpTaskHandler({
+      executor: {
+        execute: (target, ctx) => {
+          targets.push(target);
+          return http.execute(target, ctx);
+        },
+      },
+      artifacts: {
+        async putTaskFile(ref, _file, body) {
+          files.set(key(ref), body);
+          return { uri: `s3://b/${key(ref)}`, key: key(ref), bytes: body.length };
+        },
+        getTaskLog: async (ref) => files.get(key(ref)),
+      },
+    });
+    const target = JSON.stringify({
+      type: 'http',
+      url: server.url('/ok'),
+      method: 'POST',
+      headers: { 'x.$': '$.a' },
+    });
+    // Attempt 2 of the run's second execution (`-a2`), after a first try that failed.
+    const first = { ...request(server.url('/broken')), runId: 'run_01HZY3-a2' };
+    await thrown(logged(first, context));
+    const result = await logged({ ...first, attempt: 1, target }, context);
+    expect(result.status).toBe('succeeded');
+    // The header reached the executor under its own name: nothing evaluated it as a path.
+    expect(targets.at(-1)).toMatchObject({ headers: { 'x.$': '$.a' } });
+    const log = files.get('runs/run_01HZY3/2/tasks/notify/log.txt') ?? '';
+    expect(log).toMatch(/--- attempt 1: failed\n[\s\S]*HTTP 500[\s\S]*--- attempt 2: succeeded\n/);
+  });
+
+  it('answers output null, never absent, so the state can always read it', async () => {
+    const fails = createHttpTaskHandler({
+      executor: { execute: async () => ({ status: 'succeeded', log: '' }) },
+    });
+    expect(await fails(request(server.url('/ok')), context)).toEqual({ status: 'succeeded', output: null });
+  });
 });

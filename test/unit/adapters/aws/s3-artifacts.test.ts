@@ -72,4 +72,28 @@ describe('S3 artifacts', () => {
       /Not a valid attempt reference/,
     );
   });
+
+  it("writes a DAG task's file under runs/<runId>/<attempt>/tasks/ and answers its s3:// pointer", async () => {
+    mock.on(PutObjectCommand).resolves({});
+    mock.on(GetObjectCommand).resolves({ Body: streamOf('task log\n') });
+    const task = { runId: 'run_1', attempt: 2, taskId: 'load-2' };
+
+    expect(await artifacts.putTaskFile(task, 'output.json', '{"a":"é"}')).toEqual({
+      uri: 's3://kairos-artifacts/runs/run_1/2/tasks/load-2/output.json',
+      key: 'runs/run_1/2/tasks/load-2/output.json',
+      bytes: 10,
+    });
+    expect(mock.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
+      Bucket: 'kairos-artifacts',
+      Key: 'runs/run_1/2/tasks/load-2/output.json',
+      ContentType: 'application/json',
+    });
+    expect(await artifacts.getTaskLog(task)).toBe('task log\n');
+    expect(mock.commandCalls(GetObjectCommand)[0]!.args[0].input.Key).toBe(
+      'runs/run_1/2/tasks/load-2/log.txt',
+    );
+    await expect(artifacts.putTaskFile({ ...task, taskId: '../x' }, 'log.txt', '')).rejects.toThrow(
+      /Not a valid task artifact reference/,
+    );
+  });
 });

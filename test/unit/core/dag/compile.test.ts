@@ -149,7 +149,7 @@ describe('task states', () => {
           JitterStrategy: 'FULL',
         },
       ],
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.end', Next: 'End a' }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.t0', Next: 'End a' }],
       Next: 'End a',
     });
     expect(s['Run a']).not.toHaveProperty('HeartbeatSeconds');
@@ -188,6 +188,38 @@ describe('task states', () => {
     });
     expect(s['Run s'].Resource).toBe('arn:aws:states:::states:startExecution.sync:2');
     expect(s['Run c']).toMatchObject({ Parameters: { FunctionName: OPTIONS.commandFunctionArn } });
+    // Where each kind's output is in its result; Fargate returns none.
+    const outputOf = (name: string) => (s[name].ResultSelector as Record<string, unknown>)['output.$'];
+    expect(['Run l', 'Run h', 'Run s', 'Run c', 'Run f'].map(outputOf)).toEqual([
+      '$.Payload',
+      '$.Payload.output',
+      '$.Output',
+      '$.Payload.output',
+      undefined,
+    ]);
+  });
+
+  it("hands each task its dependencies' ends, from the state data or the latch release", () => {
+    // The N DAG: c's dependency a is structural; one of d's two comes through the latch.
+    const tasks = [lambdaTask('a'), lambdaTask('b'), lambdaTask('c', ['a']), lambdaTask('d', ['a', 'b'])];
+    const s = states(tasks);
+    const upstream = (id: string) =>
+      (s[`Run ${id}`].Parameters as { Payload: { upstream: Record<string, string> } }).Payload.upstream;
+    expect(upstream('a')).toEqual({});
+    expect(upstream('c')).toEqual({ 'a.$': '$.t0' });
+    const latched = (s['Await d'].Parameters as { Payload: { deps: string[] } }).Payload.deps[0];
+    expect(upstream('d')).toEqual(
+      latched === 'b'
+        ? { 'a.$': '$.t0', 'b.$': '$.latch.tasks[0]' }
+        : { 'a.$': '$.latch.tasks[0]', 'b.$': '$.t1' },
+    );
+    // The End report replaces the raw result at the task's key with the recorded end (small, or a pointer).
+    expect(s['Run c']).toMatchObject({ ResultPath: '$.t2' });
+    expect(s['End c']).toMatchObject({
+      Parameters: { Payload: { op: 'ended', 'end.$': '$.t2' } },
+      ResultSelector: { 'output.$': '$.Payload.output', 'outputRef.$': '$.Payload.outputRef' },
+      ResultPath: '$.t2',
+    });
   });
 
   it('routes a failed dependency by trigger rule', () => {
@@ -205,6 +237,39 @@ describe('task states', () => {
       Default: 'Skipped b',
     });
     expect(s['Gate c']).toBeUndefined();
+  });
+
+  it('passes http and command targets as JSON text, so a user key ending in .$ is never evaluated', () => {
+    const definition = compileDag(
+      [
+        {
+          id: 'h',
+          target: {
+            type: 'http',
+            url: 'https://example.com/x',
+            method: 'POST',
+            headers: { 'x.$': '$$.Execution.Name' },
+            body: { 'y.$': '$.t0' },
+          },
+        },
+        { id: 'c', target: { type: 'command', command: ['true'], env: { 'z.$': '$' } } },
+      ],
+      OPTIONS,
+    );
+    const keys: string[] = [];
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (value !== null && typeof value === 'object')
+        for (const [k, v] of Object.entries(value)) {
+          keys.push(k);
+          walk(v);
+        }
+    };
+    walk(definition);
+    expect(keys.filter((k) => ['x.$', 'y.$', 'z.$'].includes(k))).toEqual([]);
+    const states = Object.fromEntries(allStates(definition.States));
+    const payload = (states['Run h'].Parameters as { Payload: { target: string } }).Payload;
+    expect(JSON.parse(payload.target)).toMatchObject({ headers: { 'x.$': '$$.Execution.Name' } });
   });
 
   it('rejects an invalid DAG', () => {
