@@ -76,7 +76,7 @@ describe('task outputs between DAG tasks', () => {
 
   it('hands a failed dependency to an all_done task without output', async () => {
     const run = await runDag([
-      sh('a', 'exit 3'),
+      { ...sh('a', 'exit 3'), retry: { maxAttempts: 1 } },
       {
         ...sh('z', `printf '%s' "$KAIROS_UPSTREAM" > "$KAIROS_OUTPUT_FILE"`, ['a']),
         triggerRule: 'all_done',
