@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
@@ -19,6 +19,25 @@ export function repoPath(relative: string): string {
 const REQUIRE_SHIM =
   "import { createRequire as __kairosCreateRequire } from 'node:module';" +
   'const require = __kairosCreateRequire(import.meta.url);';
+
+/** The runtime of every Kairos function (also what the bundles target: `node24`). */
+export const KAIROS_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/**
+ * How every Kairos function is bundled (exported so the bundle-size bench and test build the same bundles).
+ * Bundle the SDK so the deployed code runs the exact versions in package-lock.json that the local runtime and the
+ * tests ran, instead of whatever SDK the Lambda runtime ships that week.
+ */
+export const KAIROS_BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  banner: REQUIRE_SHIM,
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  bundleAwsSDK: true,
+  forceDockerBundling: false,
+};
 
 /** Properties of {@link KairosFunction}. */
 export interface KairosFunctionProps {
@@ -48,6 +67,9 @@ export interface KairosFunctionProps {
  * minified with source maps, X-Ray tracing and its own log group with a retention.
  */
 export class KairosFunction extends NodejsFunction {
+  /** The handler source file the function is bundled from. */
+  public readonly entry: string;
+
   constructor(scope: Construct, id: string, props: KairosFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -64,7 +86,7 @@ export class KairosFunction extends NodejsFunction {
       entry: props.entry,
       handler: props.handler ?? 'handler',
       description: props.description,
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: KAIROS_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
@@ -73,19 +95,9 @@ export class KairosFunction extends NodejsFunction {
       projectRoot: REPO_ROOT,
       depsLockFilePath: repoPath('package-lock.json'),
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: REQUIRE_SHIM,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundle the SDK so the deployed code runs the exact versions in package-lock.json that the local runtime
-        // and the tests ran, instead of whatever SDK the Lambda runtime ships that week.
-        bundleAwsSDK: true,
-        forceDockerBundling: false,
-      },
+      bundling: KAIROS_BUNDLING,
     });
+    this.entry = props.entry;
     // X-Ray's PutTraceSegments/PutTelemetryRecords (added by `tracing`) support no resource-level permissions.
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
