@@ -9,6 +9,8 @@ import benchCron from './cron.js';
 import benchCronPickup from './cron-pickup.js';
 import benchDag from './dag.js';
 import benchExecution from './execution.js';
+import benchIdleCost from './idle-cost.js';
+import benchLambdaBundles from './lambda-bundles.js';
 import type { BenchLine } from './types.js';
 import benchValidation from './validation.js';
 
@@ -21,6 +23,8 @@ const benches: Array<[string, () => Promise<BenchLine[]>]> = [
   ['cron-pickup', benchCronPickup],
   ['aws-requests', benchAwsRequests],
   ['dag', benchDag],
+  ['lambda-bundles', benchLambdaBundles],
+  ['idle-cost', benchIdleCost],
 ];
 
 const only = process.argv.slice(2);

@@ -6,8 +6,9 @@
 import type { RequestSummary } from './summary.js';
 
 /**
- * us-east-1 on-demand list prices: `usd` per `per` requests or units. Source: the AWS pricing pages
- * (aws.amazon.com/{dynamodb,sqs,s3,lambda,api-gateway,eventbridge,step-functions}/pricing/), prices as of 2025:
+ * us-east-1 on-demand list prices: `usd` per `per` requests or units (`…Months`: per resource and month of 30
+ * days). Source: the AWS pricing pages (aws.amazon.com/{dynamodb,sqs,s3,lambda,api-gateway,eventbridge,
+ * step-functions,cloudwatch,xray,kms,secrets-manager}/pricing/), prices as of 2025:
  * DynamoDB on-demand after its 1 November 2024 cut, the others unchanged for years. Not re-checked from this
  * machine (the bench has no network). Free tiers are ignored: they do not scale with jobs.
  */
@@ -22,6 +23,18 @@ export const PRICE_TABLE = {
   apiGatewayRestRequests: { usd: 3.5, per: 1e6 },
   schedulerInvocations: { usd: 1.0, per: 1e6 },
   stepFunctionsStandardTransitions: { usd: 0.025, per: 1000 },
+  // What a deployment pays by the month whether jobs run or not (the idle-cost bench).
+  cloudwatchAlarmMetricMonths: { usd: 0.1, per: 1 },
+  cloudwatchHighResolutionAlarmMetricMonths: { usd: 0.3, per: 1 },
+  cloudwatchCompositeAlarmMonths: { usd: 0.5, per: 1 },
+  cloudwatchDashboardMonths: { usd: 3.0, per: 1 },
+  cloudwatchLogsIngestedGb: { usd: 0.5, per: 1 },
+  cloudwatchLogsStoredGbMonths: { usd: 0.03, per: 1 },
+  xrayTracesRecorded: { usd: 5.0, per: 1e6 },
+  kmsKeyMonths: { usd: 1.0, per: 1 },
+  kmsRequests: { usd: 0.03, per: 10_000 },
+  secretsManagerSecretMonths: { usd: 0.4, per: 1 },
+  dynamodbPitrGbMonths: { usd: 0.2, per: 1 },
 } as const;
 
 /** USD per single request or unit, from the table above. */
@@ -40,7 +53,7 @@ export const ASSUMPTIONS = {
 
 const MILLION = 1e6;
 /** Minutes in a 30-day month: the watcher ticks once a minute. */
-const TICKS_PER_MONTH = 30 * 24 * 60;
+export const TICKS_PER_MONTH = 30 * 24 * 60;
 
 const round = (usd: number) => Number(usd.toFixed(4));
 const lambdaUsd = (f: { ms: number; memoryMb: number }) =>
