@@ -68,3 +68,29 @@ export const FARGATE_SCHEMA = z.preprocess(
 
 /** The alerts e-mail address (`kairos:alertEmail`), surrounding spaces trimmed. */
 export const ALERT_EMAIL_SCHEMA = z.string().trim().max(254).pipe(z.email());
+
+/** A switch (`kairos:cognito`): JSON `true`/`false`, or the strings `-c key=true` passes. */
+export const SWITCH_SCHEMA = z.preprocess(
+  (value) => (value === 'true' ? true : value === 'false' ? false : value),
+  z.boolean(),
+);
+
+// What `requestContext.identity.userArn` can be for a caller Kairos gives a role: an IAM user, a role session or a
+// federated user of one account (12 digits or the stack's own; `*`/`?` only in names and session names).
+const CALLER_ACCOUNT = String.raw`(\d{12}|\$\{AWS::AccountId\})`;
+const CALLER_NAME = '[A-Za-z0-9_+=,.@*?-]+';
+export const IAM_CALLER_ARN = new RegExp(
+  `^arn:${PARTITION}:(iam::${CALLER_ACCOUNT}:user/([A-Za-z0-9_+=,.@*?-]+/)*${CALLER_NAME}` +
+    `|sts::${CALLER_ACCOUNT}:(assumed-role/${CALLER_NAME}/${CALLER_NAME}|federated-user/${CALLER_NAME}))$`,
+);
+
+const callerList = z
+  .array(z.string().max(2048).regex(IAM_CALLER_ARN, 'not an IAM user, role session or federated user ARN'))
+  .readonly()
+  .optional();
+
+/** `kairos:iamPrincipals`: IAM caller ARN patterns per role, for principals that do not assume a Kairos role. */
+export const IAM_PRINCIPALS_SCHEMA = z.preprocess(
+  (value, ctx) => fromCliString(value, ctx, false),
+  z.strictObject({ viewer: callerList, operator: callerList, admin: callerList }),
+);

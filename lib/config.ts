@@ -4,7 +4,9 @@ import {
   ALERT_EMAIL_SCHEMA,
   FARGATE_SCHEMA,
   HTTP_ALLOW_ENTRY,
+  IAM_PRINCIPALS_SCHEMA,
   listOf,
+  SWITCH_SCHEMA,
   TARGET_ARN,
 } from './config-schemas.js';
 
@@ -37,7 +39,23 @@ export interface KairosConfig {
   readonly fargate: FargateConfig | undefined;
   /** E-mail address subscribed to the stage's alerts topic (SLA misses). @default - none: no subscription */
   readonly alertEmail: string | undefined;
+  /**
+   * Whether the API authenticates users of a Cognito user pool (groups viewer, operator, admin) instead of IAM
+   * (SigV4) callers (ADR 0014).
+   * @default false - IAM: the managed policies KairosViewer/Operator/Admin and a role for each
+   */
+  readonly cognito: boolean;
+  /**
+   * IAM callers that get a role without assuming one of the stack's roles: ARN patterns (`*` wildcards) of users
+   * (`arn:aws:iam::<account>:user/<name>`) and role sessions (`arn:aws:sts::<account>:assumed-role/<role>/<session>`),
+   * per role. They also need the matching managed policy attached (ADR 0014).
+   * @default {} - only sessions of the stack's three roles have a role
+   */
+  readonly iamPrincipals: IamPrincipals;
 }
+
+/** IAM caller ARN patterns per role (context `kairos:iamPrincipals`). */
+export type IamPrincipals = Readonly<Partial<Record<'viewer' | 'operator' | 'admin', readonly string[]>>>;
 
 /** The ECS cluster and network of `fargate` targets (context `kairos:fargate`). */
 export interface FargateConfig {
@@ -127,6 +145,19 @@ const SETTINGS: { readonly [K in keyof KairosConfig]: Setting<KairosConfig[K]> }
     fallback: undefined,
     allowed: 'an e-mail address (name@example.com, at most 254 characters)',
   },
+  cognito: {
+    schema: SWITCH_SCHEMA,
+    fallback: false,
+    allowed: 'true (Cognito user pool authorizer) or false (IAM SigV4)',
+  },
+  iamPrincipals: {
+    schema: IAM_PRINCIPALS_SCHEMA,
+    fallback: {},
+    allowed:
+      '{ "viewer"?: [...], "operator"?: [...], "admin"?: [...] } of ARN patterns (`*` wildcards; AWS::Partition and ' +
+      'AWS::AccountId placeholders as in Fn::Sub) of IAM users (arn:aws:iam::<account>:user/<name>), role sessions ' +
+      '(arn:aws:sts::<account>:assumed-role/<role>/<session>) or federated users (…:federated-user/<name>)',
+  },
 };
 
 /** The CDK context key of a setting, e.g. `kairos:scheduleShards`. */
@@ -169,5 +200,7 @@ export function readConfig(node: Node): KairosConfig {
     httpAllowList: readSetting(node, 'httpAllowList'),
     fargate: readSetting(node, 'fargate'),
     alertEmail: readSetting(node, 'alertEmail'),
+    cognito: readSetting(node, 'cognito'),
+    iamPrincipals: readSetting(node, 'iamPrincipals'),
   };
 }

@@ -113,6 +113,8 @@ export class KairosStack extends Stack {
       removalPolicy,
       logRetention,
       environment: engine,
+      cognito: config.cognito,
+      iamPrincipals: config.iamPrincipals,
     });
     // Manual runs and cancels go through the lanes, the logs route reads artifacts, cancel stops executions/tasks.
     this.queues.grantSend(this.api.handler);

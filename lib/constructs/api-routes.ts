@@ -7,6 +7,10 @@ export interface RouteMethodOptions {
   readonly integration: apigw.Integration;
   /** Validator checking required path parameters (and bodies, where a model is attached). */
   readonly requestValidator: apigw.IRequestValidator;
+  /** Cognito user pool authorizer of every non-public route. @default - SigV4 (`AWS_IAM`) */
+  readonly authorizer?: apigw.IAuthorizer;
+  /** `application/json` body models by operation id (routes without one get no body check). @default {} */
+  readonly bodyModels?: Readonly<Record<string, apigw.IModel>>;
 }
 
 /**
@@ -34,8 +38,8 @@ export function resourceFor(root: apigw.IResource, path: string): apigw.IResourc
 }
 
 /**
- * Adds one API Gateway method for a route: SigV4 (`AWS_IAM`) authorization unless the route is `public`, its
- * path parameters marked required, and the route's operation id as the method's operation name.
+ * Adds one API Gateway method for a route: SigV4 (`AWS_IAM`) or the Cognito authorizer unless the route is
+ * `public`, its path parameters marked required, its body model, and the route's operation id as operation name.
  */
 export function addRouteMethod(
   root: apigw.IResource,
@@ -45,10 +49,18 @@ export function addRouteMethod(
   const requestParameters = Object.fromEntries(
     pathParameters(route.path).map((name) => [`method.request.path.${name}`, true]),
   );
+  const model = options.bodyModels?.[route.operationId];
+  const isPublic = route.role === 'public';
   return resourceFor(root, route.path).addMethod(route.method, options.integration, {
-    authorizationType: route.role === 'public' ? apigw.AuthorizationType.NONE : apigw.AuthorizationType.IAM,
+    authorizationType: isPublic
+      ? apigw.AuthorizationType.NONE
+      : options.authorizer
+        ? apigw.AuthorizationType.COGNITO
+        : apigw.AuthorizationType.IAM,
+    ...(isPublic || !options.authorizer ? {} : { authorizer: options.authorizer }),
     operationName: route.operationId,
     requestValidator: options.requestValidator,
     requestParameters,
+    ...(model ? { requestModels: { 'application/json': model } } : {}),
   });
 }

@@ -4,7 +4,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ROUTES } from '../../lambdas/handlers/routes.js';
+import type { IamPrincipals } from '../config.js';
+import { KairosApiAccess } from './api-access.js';
+import { addBodyModels } from './api-models.js';
+import { addProblemResponses } from './api-responses.js';
 import { addRouteMethod } from './api-routes.js';
+import { KairosApiUsers } from './api-users.js';
 import { KairosFunction, repoPath } from './kairos-function.js';
 import type { KairosTables } from './tables.js';
 
@@ -24,7 +29,20 @@ export interface KairosApiProps {
   readonly logRetention?: logs.RetentionDays;
   /** What happens to the log groups and the cursor secret when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Authenticate users of a Cognito user pool (groups viewer, operator, admin) instead of IAM (SigV4) callers.
+   * @default false - IAM, with a managed policy and an assumable role per Kairos role
+   */
+  readonly cognito?: boolean;
+  /** IAM caller ARN patterns per role besides the sessions of the stack's roles (IAM mode). @default {} */
+  readonly iamPrincipals?: IamPrincipals;
 }
+
+/**
+ * `POST /v1/jobs:batch` creates up to 100 jobs per call: 10 calls/s (burst 20) is the ~1,000 job creations/s the
+ * single partition of the jobs listing index takes (ADR 0004), so a batch client cannot starve single creates.
+ */
+const BATCH_THROTTLING = { throttlingRateLimit: 10, throttlingBurstLimit: 20 } as const;
 
 /** JSON access log line: who called what, how it ended, and how long it took. */
 const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
@@ -44,13 +62,15 @@ const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
     userAgent: apigw.AccessLogField.contextIdentityUserAgent(),
     caller: apigw.AccessLogField.contextIdentityCaller(),
     userArn: apigw.AccessLogField.contextIdentityUserArn(),
+    cognitoSub: apigw.AccessLogField.contextAuthorizerClaims('sub'),
     xrayTraceId: apigw.AccessLogField.contextXrayTraceId(),
   }),
 );
 
 /**
  * The Kairos REST API: one proxy Lambda behind API Gateway, resources and methods generated from `ROUTES`,
- * SigV4 (IAM) authorization on every route except the public health check.
+ * SigV4 (IAM) authorization, or a Cognito user pool authorizer, on every route except the public health check;
+ * edge body models, problem+json gateway responses, stage and method throttling, JSON access logs (ADR 0014).
  */
 export class KairosApi extends Construct {
   /** The API Lambda function. */
@@ -59,6 +79,10 @@ export class KairosApi extends Construct {
   public readonly restApi: apigw.RestApi;
   /** Key signing pagination cursors (HMAC). */
   public readonly cursorSecret: secretsmanager.ISecret;
+  /** The managed policies and assumable roles of the three Kairos roles (IAM mode). */
+  public readonly access: KairosApiAccess | undefined;
+  /** The Cognito user pool, its groups and the authorizer (Cognito mode). */
+  public readonly users: KairosApiUsers | undefined;
 
   constructor(scope: Construct, id: string, props: KairosApiProps) {
     super(scope, id);
@@ -118,21 +142,57 @@ export class KairosApi extends Construct {
         metricsEnabled: true,
         throttlingRateLimit: props.throttlingRateLimit ?? 1000,
         throttlingBurstLimit: props.throttlingBurstLimit ?? 2000,
+        methodOptions: {
+          '/v1/jobs:batch/POST': {
+            ...BATCH_THROTTLING,
+            loggingLevel: apigw.MethodLoggingLevel.ERROR,
+            dataTraceEnabled: false,
+            metricsEnabled: true,
+          },
+        },
       },
     });
+    // No usage plan: usage plans meter API keys, and IAM or Cognito callers carry none (a plan without keys
+    // throttles nothing); the stage and method limits above apply to every caller (ADR 0014).
+    addProblemResponses(this.restApi);
+    const bodyModels = addBodyModels(this.restApi);
+    this.users = props.cognito
+      ? new KairosApiUsers(this, 'Users', { stage: props.stage, removalPolicy })
+      : undefined;
     const requestValidator = this.restApi.addRequestValidator('RequestValidator', {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
     const integration = new apigw.LambdaIntegration(this.handler, { proxy: true, allowTestInvoke: false });
     for (const route of ROUTES) {
-      const method = addRouteMethod(this.restApi.root, route, { integration, requestValidator });
+      const method = addRouteMethod(this.restApi.root, route, {
+        integration,
+        requestValidator,
+        authorizer: this.users?.authorizer,
+        bodyModels,
+      });
       if (route.role === 'public') {
         Validations.of(method).acknowledge(
           { id: 'AwsSolutions-APIG4', reason: `${route.method} ${route.path} is unauthenticated by design.` },
           { id: 'AwsSolutions-COG4', reason: `${route.method} ${route.path} is unauthenticated by design.` },
         );
       }
+    }
+    // The handler checks every caller's role again (defence in depth) and learns it the way the methods authenticate.
+    if (this.users) {
+      this.access = undefined;
+      this.handler.addEnvironment('KAIROS_API_AUTH', 'cognito');
+    } else {
+      this.access = new KairosApiAccess(this, 'Access', {
+        stage: props.stage,
+        restApi: this.restApi,
+        routes: ROUTES,
+      });
+      this.handler.addEnvironment('KAIROS_API_AUTH', 'iam');
+      this.handler.addEnvironment(
+        'KAIROS_IAM_CALLERS',
+        this.access.callerPatternsJson(props.iamPrincipals ?? {}),
+      );
     }
     this.acknowledgeApiFindings();
     // One output with a stable key (`ApiUrl`) for scripts and the CLI, instead of RestApi's hashed `Endpoint`.
@@ -153,17 +213,19 @@ export class KairosApi extends Construct {
           'managed policy for exactly that role.',
       });
     }
-    Validations.of(this.restApi).acknowledge(
-      {
+    if (!this.users) {
+      Validations.of(this.restApi).acknowledge({
         id: 'AwsSolutions-COG4',
-        reason: 'Methods use IAM (SigV4) authorization, not a Cognito user pool authorizer.',
-      },
-      {
-        id: 'AwsSolutions-APIG3',
         reason:
-          'No WAF in the base stack: every method but the health check requires SigV4, and stage throttling ' +
-          'caps request rates; attach a web ACL per deployment when the API faces untrusted networks.',
-      },
-    );
+          'Methods use IAM (SigV4) authorization, scoped per role by the KairosViewer/Operator/Admin managed ' +
+          'policies; set kairos:cognito to use a Cognito user pool authorizer instead.',
+      });
+    }
+    Validations.of(this.restApi).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'No WAF in the base stack: every method but the health check requires SigV4 (or a Cognito token), and ' +
+        'stage and method throttling caps request rates; attach a web ACL where the API faces untrusted networks.',
+    });
   }
 }

@@ -11,6 +11,13 @@ const TARGETS = [
   'arn:aws:ecs:eu-west-1:123456789012:task-definition/app:7',
 ];
 
+/** IAM callers of every accepted form: a user (with a path), a role session pattern, a federated user. */
+const CALLERS = {
+  viewer: ['arn:aws:iam::123456789012:user/auditors/*', 'arn:aws:sts::123456789012:federated-user/dashboard'],
+  operator: [`arn:\${AWS::Partition}:sts::\${AWS::AccountId}:assumed-role/ci-deployer/*`],
+  admin: ['arn:aws:iam::123456789012:user/alice'],
+};
+
 const configFrom = (context: Record<string, unknown>) => readConfig(new App({ context }).node);
 
 describe('readConfig', () => {
@@ -25,6 +32,8 @@ describe('readConfig', () => {
       httpAllowList: [],
       fargate: undefined,
       alertEmail: undefined,
+      cognito: false,
+      iamPrincipals: {},
     });
   });
 
@@ -47,6 +56,8 @@ describe('readConfig', () => {
       'kairos:httpAllowList': ['10.0.0.0/8', 'fd00::/8', '192.168.1.20', 'hooks.internal', '*.corp.example'],
       'kairos:fargate': { cluster: 'jobs', subnets: ['subnet-0123456789abcdef0'] },
       'kairos:alertEmail': 'oncall@example.com',
+      'kairos:cognito': true,
+      'kairos:iamPrincipals': CALLERS,
     });
     expect(config).toEqual({
       stage: 'prod-eu1',
@@ -64,7 +75,15 @@ describe('readConfig', () => {
         taskRoleArns: [`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/kairos-*`],
       },
       alertEmail: 'oncall@example.com',
+      cognito: true,
+      iamPrincipals: CALLERS,
     });
+  });
+
+  it('reads the Cognito switch and the IAM principals as `-c key=value` strings', () => {
+    expect(configFrom({ 'kairos:cognito': 'true' }).cognito).toBe(true);
+    expect(configFrom({ 'kairos:cognito': 'false' }).cognito).toBe(false);
+    expect(configFrom({ 'kairos:iamPrincipals': JSON.stringify(CALLERS) }).iamPrincipals).toEqual(CALLERS);
   });
 
   it('reads the alerts e-mail address trimmed, as `-c kairos:alertEmail=…` passes it', () => {
@@ -132,6 +151,18 @@ describe('readConfig', () => {
     ['kairos:alertEmail', 'a b@example.com', /an e-mail address/],
     ['kairos:alertEmail', ['oncall@example.com'], /an e-mail address/],
     ['kairos:alertEmail', `${'x'.repeat(250)}@example.com`, /at most 254 characters/],
+    ['kairos:cognito', 'yes', /true \(Cognito user pool authorizer\) or false/],
+    ['kairos:cognito', 1, /true \(Cognito user pool authorizer\) or false/],
+    ['kairos:iamPrincipals', { owner: ['arn:aws:iam::123456789012:user/a'] }, /owner/],
+    ['kairos:iamPrincipals', { admin: 'arn:aws:iam::123456789012:user/a' }, /admin: Invalid input/],
+    [
+      'kairos:iamPrincipals',
+      { admin: ['arn:aws:iam::123456789012:role/admins'] },
+      /admin.0: not an IAM user, role session or federated user ARN/,
+    ],
+    ['kairos:iamPrincipals', { admin: ['arn:aws:iam::*:user/alice'] }, /role session/],
+    ['kairos:iamPrincipals', { viewer: ['*'] }, /role session/],
+    ['kairos:iamPrincipals', '["x"]', /"viewer"\?: \[\.\.\.\]/],
   ])('rejects %s = %j, naming the key and the allowed values', (key, value, allowed) => {
     const read = () => configFrom({ [key]: value });
     expect(read).toThrow(`Invalid CDK context value for '${key}': got ${JSON.stringify(value)}`);

@@ -3,6 +3,8 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { hasRole, ROLES } from '../../lambdas/core/roles.js';
+import { ROUTES } from '../../lambdas/handlers/routes.js';
 import { createKairosApp, type KairosApp } from '../../lib/kairos-app.js';
 
 /** `(construct path, rule id, reason)` of every acknowledgement in the app. */
@@ -28,6 +30,19 @@ const CRON_SCHEDULES = `${SAME_ACCOUNT}:scheduler:${REGION_ACCOUNT}:schedule/kai
 /** The stage's own DAG state machines and their executions (lib/constructs/workflows.ts). */
 const DAG_STATES = ['stateMachine:Kairos-dev_*', 'execution:Kairos-dev_*'].map(
   (resource) => `${SAME_ACCOUNT}:states:${REGION_ACCOUNT}:${resource}`,
+);
+
+/**
+ * The role policies (lib/constructs/api-access.ts): one wildcard per method ARN of a route with a path parameter
+ * (`/v1/jobs/{jobId}` → `/v1/jobs/*`), on the policy of each role that may call it.
+ */
+const API_METHODS = `${SAME_ACCOUNT}:execute-api:${REGION_ACCOUNT}:<ApiRestApiE35FEAFE>/dev`;
+const API_POLICY_WILDCARDS = ROLES.flatMap((role) =>
+  ROUTES.filter((r) => r.role !== 'public' && r.path.includes('{') && hasRole(role, r.role)).map(
+    (r) =>
+      `Kairos-dev/Api/Access/${role[0].toUpperCase()}${role.slice(1)}Policy ` +
+      `AwsSolutions-IAM5[Resource::${API_METHODS}/${r.method}${r.path.replace(/\{\w+\}/g, '*')}]`,
+  ),
 );
 
 describe('cdk-nag AwsSolutions', () => {
@@ -67,6 +82,7 @@ describe('cdk-nag AwsSolutions', () => {
         'Kairos-dev/Api/RestApi/CloudWatchRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
         'Kairos-dev/Api/RestApi/Default/v1/health/GET AwsSolutions-APIG4',
         'Kairos-dev/Api/RestApi/Default/v1/health/GET AwsSolutions-COG4',
+        ...API_POLICY_WILDCARDS,
         // Engine: X-Ray on every function role (from KairosFunction), the S3 log bucket, the terminal Failures
         // queue, and each wildcard resource next to the grant that needs it (object keys, target patterns).
         'Kairos-dev/Artifacts/AccessLogs AwsSolutions-S1',

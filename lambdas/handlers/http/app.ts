@@ -11,6 +11,7 @@ import type { SlaService } from '../../services/sla/sla-service.js';
 import { ROUTES } from '../routes.js';
 import { authorize } from './auth.js';
 import { backfillRoutes } from './backfill-routes.js';
+import type { ApiAuthConfig } from './callers.js';
 import { jobRoutes, type RouteHandler } from './job-routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { problemJson } from './problem.js';
@@ -25,6 +26,8 @@ export interface ApiDependencies {
   readonly sla: SlaService;
   readonly backfills: BackfillService;
   readonly version: string;
+  /** How callers are identified (ADR 0014). @default LOCAL_AUTH - the local runtime's token check */
+  readonly auth?: ApiAuthConfig;
 }
 
 /**
@@ -56,7 +59,7 @@ export function createApiHandler(deps: ApiDependencies) {
     return {
       method: route.method,
       path: route.path,
-      handler: (event: ApiEvent) => handle(event, authorize(event, route.role)),
+      handler: (event: ApiEvent) => handle(event, authorize(event, route.role, deps.auth)),
     };
   });
 
