@@ -4,6 +4,7 @@ import type { RuntimeKind } from '../core/validate-job.js';
 import { type BackfillService, createBackfillService } from './backfill/backfill-service.js';
 import type { EngineDeps } from './dispatch/deps.js';
 import { planFirstSlot } from './dispatch/fire.js';
+import { retireWorkflow } from './dispatch/retire-workflow.js';
 import { syncSchedule } from './dispatch/schedule-sync.js';
 import { createJobService, type JobService } from './jobs/job-service.js';
 import { createRunService, type RunService } from './runs/run-service.js';
@@ -35,6 +36,7 @@ export function buildServices(
       planFirstSlot: (job, now, stableAt) => planFirstSlot(engine.timers, job, now, stableAt),
       cancelActiveRuns: (jobId, principal) => runs.cancelActive(jobId, principal),
       syncSchedule: (job) => syncSchedule(engine, job),
+      retireWorkflow: (job) => retireWorkflow(engine, job),
     },
   });
   const sla = createSlaService({

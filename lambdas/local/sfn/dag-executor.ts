@@ -119,6 +119,9 @@ export function createLocalDagExecutor(options: LocalDagExecutorOptions): DagExe
         offloadOutput: async (_runId, taskId, json) =>
           artifacts.putTaskFile(ref(taskId), 'output.json', json),
         runTask: async (taskId, input, signal) => {
+          // aws-local-stepfunctions still fires a pending Retry after its execution was aborted: after a cancel no
+          // attempt starts (nor is reported), as Step Functions would not start one after StopExecution.
+          if (signal.aborted) throw taskError({ type: 'Cancelled', message: 'the run was cancelled' });
           const tries = (states.get(taskId)?.attempt ?? 0) + 1;
           report(taskId, { status: tries > 1 ? 'RETRYING' : 'RUNNING', attempt: tries });
           const { FunctionName, Payload } = input as RunInput;

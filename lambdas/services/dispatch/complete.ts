@@ -6,6 +6,7 @@ import { isTerminal, type RunStatus } from '../../core/run-states.js';
 import type { AttemptRef, ExecutionOutcome } from '../../ports.js';
 import { backfillRunEnded } from './backfill-runs.js';
 import { type EngineDeps, logOf } from './deps.js';
+import { retireWorkflow } from './retire-workflow.js';
 import { usesSlots } from './slots.js';
 import { stopAsync } from './stop-async.js';
 
@@ -51,7 +52,10 @@ export async function completeAttempt(
     if (run.status === 'CANCELLED') {
       // The cancel already ended the run; keep this attempt's log and end time on it.
       const attempts = withAttempt(run, attempt, { status: 'CANCELLED', endedAt: now, ...keys });
-      return guarded(deps, run, attempt, 'CANCELLED', { attempts }, ['CANCELLED']);
+      const cancelled = await guarded(deps, run, attempt, 'CANCELLED', { attempts }, ['CANCELLED']);
+      if (run.tasks !== undefined || known?.job?.definition.tasks !== undefined)
+        await retireWorkflow(deps, await deps.jobs.get(run.jobId));
+      return cancelled;
     }
     // Aborted without a cancel (e.g. the runtime shutting down): an interrupted attempt, retried per policy.
     outcome = { ...outcome, error: { type: 'Interrupted', message: outcome.error.message, retryable: true } };
@@ -102,6 +106,9 @@ export async function completeAttempt(
       body: { error },
     });
   }
+  // The last DAG run of a deleted job takes its state machine with it (read again: the job may have been deleted
+  // while the run executed).
+  if (job?.definition.tasks !== undefined) await retireWorkflow(deps, await deps.jobs.get(run.jobId));
   log({ level: 'INFO', message: `run ${status}`, runId, jobId: run.jobId, attempt });
   return done;
 }

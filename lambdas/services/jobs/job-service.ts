@@ -25,6 +25,8 @@ export interface JobLifecycle {
   cancelActiveRuns(jobId: string, principal: string): Promise<number>;
   /** Brings the job's EventBridge schedule in line after a change (failures are repaired later, not thrown). */
   syncSchedule(job: JobRecord): Promise<unknown>;
+  /** Deletes a deleted DAG job's state machine unless a run still executes on it (its end does it then). */
+  retireWorkflow?(job: JobRecord): Promise<unknown>;
 }
 
 export interface JobServiceDeps {
@@ -201,6 +203,7 @@ export function createJobService(deps: JobServiceDeps) {
     remove: async (jobId: string, options: { cancelRunning: boolean; principal: string }) => {
       const removed = await changeStatus(jobId, ['ACTIVE', 'PAUSED'], 'DELETED');
       if (options.cancelRunning) await lifecycle?.cancelActiveRuns(jobId, options.principal);
+      await lifecycle?.retireWorkflow?.(await mustGet(jobId));
       return removed;
     },
     status: async (jobId: string): Promise<{ jobId: string; latestRun: RunRecord | null }> => {
