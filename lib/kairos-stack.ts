@@ -218,6 +218,9 @@ export class KairosStack extends Stack {
     }
     this.workflows.grantRunExecutions(this.dispatcher.handler);
     this.workflows.grantStopExecutions(this.api.handler);
+    // Completion ends DAG runs, and the last run of a deleted DAG job deletes its state machine (retire-workflow.ts).
+    this.workflows.grantDelete(this.completion.handler);
+    for (const [name, value] of Object.entries(workflows)) this.completion.handler.addEnvironment(name, value);
     new CfnOutput(this, 'WorkflowRoleArn', {
       value: this.workflows.role.roleArn,
       description:

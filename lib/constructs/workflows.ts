@@ -227,6 +227,16 @@ export class KairosWorkflows extends Construct {
     return manage.combine(passRole);
   }
 
+  /** Lets `grantee` delete the stage's state machines, nothing else (a deleted DAG job's, when its last run ends). */
+  public grantDelete(grantee: iam.IGrantable): iam.Grant {
+    acknowledgeWildcardResources(grantee, [this.stateMachinesArn], STAGE_REASON);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['states:DeleteStateMachine'],
+      resourceArns: [this.stateMachinesArn],
+    });
+  }
+
   /** Lets `grantee` start the stage's state machines (or their versions), describe and stop their executions. */
   public grantRunExecutions(grantee: iam.IGrantable): iam.Grant {
     acknowledgeWildcardResources(grantee, [this.stateMachinesArn], STAGE_REASON);

@@ -115,6 +115,8 @@ describe('cdk-nag AwsSolutions', () => {
         ...['Api', 'Dispatcher'].flatMap((fn) =>
           DAG_STATES.map((arn) => `Kairos-dev/${fn}/HandlerRole AwsSolutions-IAM5[Resource::${arn}]`),
         ),
+        // Completion deletes the stage's state machines only (a deleted DAG job's, when its last run ends).
+        `Kairos-dev/Completion/HandlerRole AwsSolutions-IAM5[Resource::${DAG_STATES[0]}]`,
         'Kairos-dev/Workflows/LoggingAndTracing AwsSolutions-IAM5[Resource::*]',
         `Kairos-dev/Workflows/Role AwsSolutions-IAM5[Resource::${SAME_ACCOUNT}:lambda:${REGION_ACCOUNT}:function:kairos-*]`,
         `Kairos-dev/Workflows/Role AwsSolutions-IAM5[Resource::${SAME_ACCOUNT}:states:${REGION_ACCOUNT}:stateMachine:kairos-*]`,

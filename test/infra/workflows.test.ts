@@ -253,11 +253,17 @@ describe('KairosWorkflows in the stack, with lambda, states and ecs targets and 
         },
       ]);
     }
-    for (const fn of ['WatcherHandlerRole', 'CompletionHandlerRole']) {
-      const statements = statementsOf(template, fn);
-      expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('states:'))).toEqual([]);
-      expect(JSON.stringify(statements)).not.toContain(roleId);
-    }
+    const watcher = statementsOf(template, 'WatcherHandlerRole');
+    expect(watcher.flatMap(actionsOf).filter((a) => a.startsWith('states:'))).toEqual([]);
+    // Completion may only delete the stage's machines (the last run of a deleted DAG job ends there).
+    const completion = statementsOf(template, 'CompletionHandlerRole');
+    expect(withAction(completion, 'states:DeleteStateMachine')).toEqual([
+      { Effect: 'Allow', Action: 'states:DeleteStateMachine', Resource: STAGE_MACHINES },
+    ]);
+    expect(completion.flatMap(actionsOf).filter((a) => a.startsWith('states:'))).toEqual([
+      'states:DeleteStateMachine',
+    ]);
+    for (const statements of [watcher, completion]) expect(JSON.stringify(statements)).not.toContain(roleId);
   });
 
   it('lets the dispatcher start stage executions, the API only describe and stop them', () => {
