@@ -11,7 +11,11 @@ export type DagSupport = Pick<EngineDeps, 'workflows' | 'dags' | 'compileOptions
  * (KairosWorkflows) and the latch and http executor functions. A stack from before has none of them, and the
  * engine then answers DAG runs with UnsupportedTarget instead of publishing definitions that cannot run.
  */
-export function dagSupportFromEnv(env: NodeJS.ProcessEnv, client: SFNClient): DagSupport {
+export function dagSupportFromEnv(
+  env: NodeJS.ProcessEnv,
+  client: SFNClient,
+  log?: (entry: Record<string, unknown>) => void,
+): DagSupport {
   const namePrefix = env.KAIROS_WORKFLOW_NAME_PREFIX;
   const arnPrefix = env.KAIROS_WORKFLOW_ARN_PREFIX;
   const roleArn = env.KAIROS_WORKFLOW_ROLE_ARN;
@@ -51,7 +55,14 @@ export function dagSupportFromEnv(env: NodeJS.ProcessEnv, client: SFNClient): Da
         }),
   };
   return {
-    workflows: createSfnWorkflowRegistry({ client, namePrefix, arnPrefix, roleArn, logGroupArn }),
+    workflows: createSfnWorkflowRegistry({
+      client,
+      namePrefix,
+      arnPrefix,
+      roleArn,
+      logGroupArn,
+      ...(log ? { warn: (message: string, error: unknown) => log({ level: 'WARN', message, error }) } : {}),
+    }),
     dags: createSfnDagExecutor({ client }),
     compileOptions,
   };

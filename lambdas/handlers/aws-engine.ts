@@ -14,6 +14,7 @@ import { createDynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
 import { createDynamoRunStore } from '../adapters/aws/dynamo-run-store.js';
 import { createDynamoSlaStore } from '../adapters/aws/dynamo-sla-store.js';
 import { createDynamoTimerStore } from '../adapters/aws/dynamo-timer-store.js';
+import { createLambdaLog, type LambdaLog } from '../adapters/aws/lambda-log.js';
 import { createS3Artifacts } from '../adapters/aws/s3-artifacts.js';
 import { createSnsAlerts } from '../adapters/aws/sns-alerts.js';
 import { createSqsDeadLetters, createSqsDispatchQueue } from '../adapters/aws/sqs-dispatch-queue.js';
@@ -31,6 +32,8 @@ export interface AwsEngine {
   readonly deps: EngineDeps;
   readonly config: AwsConfig;
   readonly allowList: AllowList;
+  /** The function's log and metric sinks (`deps.log`, `deps.metrics`) and its Powertools Logger. */
+  readonly lambdaLog: LambdaLog;
 }
 
 /** The per-job EventBridge schedules, when the stack provides what they need (stacks from before do not). */
@@ -73,6 +76,7 @@ export function buildAwsEngine(env: NodeJS.ProcessEnv = process.env): AwsEngine 
   const queue = createSqsDispatchQueue({ client: sqs, queueUrls: timerConfig.queueUrls });
   const cluster = env.KAIROS_FARGATE_CLUSTER ?? '';
   const sfn = new SFNClient({});
+  const lambdaLog = createLambdaLog({ env });
   const deps: EngineDeps = {
     jobs: createDynamoJobStore({ client, tableName: config.jobsTable, cursorSecret: config.cursorSecret }),
     runs: createDynamoRunStore({ client, tableName: config.runsTable, cursorSecret: config.cursorSecret }),
@@ -113,12 +117,14 @@ export function buildAwsEngine(env: NodeJS.ProcessEnv = process.env): AwsEngine 
     // Without a topic (a stack from before alerting), misses are still recorded and logged.
     alerts: env.KAIROS_ALERT_TOPIC_ARN
       ? createSnsAlerts({ client: new SNSClient({}), topicArn: env.KAIROS_ALERT_TOPIC_ARN })
-      : createLocalAlerts({ log: (entry) => console.log(JSON.stringify(entry)) }),
+      : createLocalAlerts({ log: lambdaLog.log }),
     stage: env.KAIROS_STAGE,
+    log: lambdaLog.log,
+    metrics: lambdaLog.metrics,
     clock,
     random: Math.random,
     runRetentionDays: Number(env.KAIROS_RUN_RETENTION_DAYS ?? 30),
-    ...dagSupportFromEnv(env, sfn),
+    ...dagSupportFromEnv(env, sfn, lambdaLog.log),
   };
-  return { deps, config, allowList };
+  return { deps, config, allowList, lambdaLog };
 }

@@ -1,10 +1,10 @@
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type DispatchMessage, parseDispatchMessage } from '../core/messages.js';
 import { createDispatcher } from '../services/dispatch/dispatcher.js';
 import { buildAwsEngine } from './aws-engine.js';
 
 /** SQS consumer of the three lane queues; partial batch responses so one failure never redelivers the rest. */
-const { deps } = buildAwsEngine();
+const { deps, lambdaLog } = buildAwsEngine();
 const dispatcher = createDispatcher(deps);
 
 async function handleRecord(record: SQSRecord): Promise<void> {
@@ -22,19 +22,13 @@ async function handleRecord(record: SQSRecord): Promise<void> {
   await dispatcher.handle(message);
 }
 
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  lambdaLog.logger.addContext(context);
   const failures: { itemIdentifier: string }[] = [];
   await Promise.all(
     event.Records.map((record) =>
       handleRecord(record).catch((error: unknown) => {
-        console.error(
-          JSON.stringify({
-            level: 'ERROR',
-            message: 'dispatch failed',
-            messageId: record.messageId,
-            error: String(error),
-          }),
-        );
+        lambdaLog.log({ level: 'ERROR', message: 'dispatch failed', messageId: record.messageId, error });
         failures.push({ itemIdentifier: record.messageId });
       }),
     ),

@@ -6,6 +6,7 @@ import { isTerminal, type RunStatus } from '../../core/run-states.js';
 import type { AttemptRef, ExecutionOutcome } from '../../ports.js';
 import { backfillRunEnded } from './backfill-runs.js';
 import { type EngineDeps, logOf } from './deps.js';
+import { countRunEnded } from './metrics.js';
 import { retireWorkflow } from './retire-workflow.js';
 import { usesSlots } from './slots.js';
 import { stopAsync } from './stop-async.js';
@@ -91,6 +92,7 @@ export async function completeAttempt(
     ...(isTerminal(status) ? { endedAt: now } : {}),
   });
   if (!done) return undefined;
+  countRunEnded(deps, status);
   if (retry) {
     await deps.timers.fireAt(when, { kind: 'start', runId, attempt: attempt + 1 }, run.lane ?? 'normal');
     log({ level: 'INFO', message: 'attempt failed; retrying', runId, attempt, delayMs: delay, error });

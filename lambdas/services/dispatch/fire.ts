@@ -8,7 +8,7 @@ import { nextFireTimes } from '../../core/schedule/index.js';
 import type { Timers } from '../../ports.js';
 import { type EngineDeps, logOf } from './deps.js';
 import { LEASE_MS } from './execute.js';
-import { countSkippedSlot } from './metrics.js';
+import { countRunStarted, countSkippedSlot } from './metrics.js';
 import { buildRun, claimedRun } from './run-factory.js';
 import { syncSchedule } from './schedule-sync.js';
 import { planSlaChecks } from './sla.js';
@@ -132,6 +132,7 @@ export async function handleFire(
     log({ level: 'INFO', message: 'slot skipped', jobId, scheduledFor, reason: fate.reason });
     return undefined;
   }
+  if (claimNow) countRunStarted(deps, queued, run);
   await planSlaChecks(deps, job, run);
   return { job, runId, run };
 }

@@ -1,9 +1,9 @@
-import { emfLine } from '../../adapters/metrics/emf.js';
 import type { JobRecord } from '../../core/job.js';
 import type { DispatchMessage } from '../../core/messages.js';
 import type { RunRecord } from '../../core/run.js';
 import { missedSla, slaDeadlines } from '../../core/sla.js';
 import type { EngineDeps } from './deps.js';
+import { countSlaMiss } from './metrics.js';
 
 type SlaMessage = Extract<DispatchMessage, { kind: 'sla' }>;
 
@@ -35,6 +35,6 @@ export async function handleSlaCheck(deps: EngineDeps, message: SlaMessage): Pro
     detectedAt: deps.clock.now().toISOString(),
   };
   if (!(await deps.sla.markMiss(miss))) return;
-  (deps.metrics ?? console.log)(emfLine('SlaMisses', 1, { Stage: deps.stage ?? 'local' }, deps.clock.now()));
+  countSlaMiss(deps);
   await deps.alerts.slaMissed(miss);
 }

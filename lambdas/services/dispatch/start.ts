@@ -8,7 +8,7 @@ import { completeAttempt } from './complete.js';
 import { attemptTimeoutMs, type EngineDeps, logOf } from './deps.js';
 import { executeAttempt, LEASE_MS } from './execute.js';
 import { pendingTasks, stopOpenTasks } from './execute-dag.js';
-import { countSkippedSlot } from './metrics.js';
+import { countRunStarted, countSkippedSlot } from './metrics.js';
 import { claimSlot, concurrencyOf, usesSlots } from './slots.js';
 import { stopAsync } from './stop-async.js';
 import { armDeadlineCheck } from './timeout.js';
@@ -93,6 +93,7 @@ export async function handleStart(
       await deps.slots.release(job.jobId, runId);
     return log({ level: 'INFO', message: 'run claimed elsewhere', runId, attempt });
   }
+  countRunStarted(deps, run, claimed);
   await runClaimedAttempt(deps, job, claimed);
 }
 
