@@ -1,5 +1,5 @@
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { readConfig } from './config.js';
 import { KairosStack } from './kairos-stack.js';
 
@@ -11,7 +11,7 @@ export interface KairosApp {
 
 /**
  * Builds the CDK app: reads the `kairos:*` context, creates the `Kairos-<stage>` stack and registers the
- * cdk-nag AwsSolutions checks, which fail synthesis on any unacknowledged error.
+ * cdk-nag AwsSolutions and Serverless checks, which fail synthesis on any unacknowledged error.
  * Shared by `bin/app.ts` and the infra tests so both check the same app.
  */
 export function createKairosApp(props?: AppProps): KairosApp {
@@ -21,6 +21,6 @@ export function createKairosApp(props?: AppProps): KairosApp {
     config,
     description: `Kairos serverless job scheduler (${config.stage})`,
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { app, stack };
 }

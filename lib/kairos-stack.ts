@@ -1,17 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { KairosConfig } from './config.js';
+import { KairosAlarms } from './constructs/alarms.js';
 import { KairosAlerting } from './constructs/alerting.js';
 import { KairosApi } from './constructs/api.js';
 import { KairosArtifacts } from './constructs/artifacts.js';
 import { KairosCompletion } from './constructs/completion.js';
 import { KairosCronSchedules } from './constructs/cron-schedules.js';
 import { KairosDagFunctions } from './constructs/dag-functions.js';
+import { KairosDashboard } from './constructs/dashboard.js';
 import { DISPATCHER_TIMEOUT, KairosDispatcher, VISIBILITY_TIMEOUT_FACTOR } from './constructs/dispatcher.js';
 import { repoPath } from './constructs/kairos-function.js';
 import { KairosQueues } from './constructs/queues.js';
+import { readReserveConcurrency } from './constructs/reserved-concurrency.js';
 import { KairosTables } from './constructs/tables.js';
 import { TargetAccess, type TargetAccessProps } from './constructs/target-access.js';
 import { KairosWatcher } from './constructs/watcher.js';
@@ -53,12 +56,18 @@ export class KairosStack extends Stack {
   public readonly workflows: KairosWorkflows;
   /** The latch and http task functions the DAG state machines call. */
   public readonly dagFunctions: KairosDagFunctions;
+  /** The alarms on dead-letter queues, function errors, API 5xx and pick-up latency (SLA misses: `alerting`). */
+  public readonly alarms: KairosAlarms;
+  /** The stage's CloudWatch dashboard. */
+  public readonly dashboard: KairosDashboard;
 
   constructor(scope: Construct, id: string, props: KairosStackProps) {
     super(scope, id, props);
     const { config } = props;
     const removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const logRetention = logs.RetentionDays.ONE_MONTH;
+    // Off unless `kairos:reserveConcurrency` is true: reservations fail the deploy on low-limit accounts.
+    const reserveConcurrency = readReserveConcurrency(this.node);
 
     this.tables = new KairosTables(this, 'Tables', { removalPolicy });
     const { key } = this.tables;
@@ -144,6 +153,7 @@ export class KairosStack extends Stack {
       artifacts: this.artifacts,
       targets,
       environment,
+      reserveConcurrency,
     });
     this.watcher = new KairosWatcher(this, 'Watcher', {
       ...functionProps,
@@ -155,12 +165,14 @@ export class KairosStack extends Stack {
         KAIROS_QUEUE_URL_NORMAL: this.queues.lanes.normal.queueUrl,
         KAIROS_QUEUE_URL_LOW: this.queues.lanes.low.queueUrl,
       },
+      reserveConcurrency,
     });
     this.completion = new KairosCompletion(this, 'Completion', {
       ...functionProps,
       artifacts: this.artifacts,
       environment,
       fargateClusterArn: targets.clusterArn,
+      reserveConcurrency,
     });
 
     this.alerting = new KairosAlerting(this, 'Alerting', {
@@ -221,6 +233,40 @@ export class KairosStack extends Stack {
     // Completion ends DAG runs, and the last run of a deleted DAG job deletes its state machine (retire-workflow.ts).
     this.workflows.grantDelete(this.completion.handler);
     for (const [name, value] of Object.entries(workflows)) this.completion.handler.addEnvironment(name, value);
+
+    // Observability: every function's errors but the http task's (its errors are the http targets' failures, the
+    // way Step Functions' Retry and Catch see them), every dead-letter queue, API 5xx, pick-up latency.
+    Validations.of(this.api.handler).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked only synchronously by API Gateway (Lambda proxy integration): a failure is the 5xx answer to ' +
+        'the caller (and ApiServerErrorsAlarm), so Lambda never holds an event to dead-letter.',
+    });
+    const functions = {
+      Api: this.api.handler,
+      Dispatcher: this.dispatcher.handler,
+      Watcher: this.watcher.handler,
+      Completion: this.completion.handler,
+      Latch: this.dagFunctions.latch,
+    };
+    const deadLetterQueues = {
+      DeadLetters: this.queues.deadLetters,
+      EventDeadLetters: this.queues.eventDeadLetters,
+    };
+    this.alarms = new KairosAlarms(this, 'Alarms', {
+      stage: config.stage,
+      alerting: this.alerting,
+      functions,
+      deadLetterQueues,
+      apiStage: this.api.restApi.deploymentStage,
+    });
+    this.dashboard = new KairosDashboard(this, 'Dashboard', {
+      stage: config.stage,
+      functions: { ...functions, HttpTask: this.dagFunctions.httpTask },
+      queues: { ...deadLetterQueues, Failures: this.queues.failures },
+      apiStage: this.api.restApi.deploymentStage,
+      alarms: [this.alerting.slaMissesAlarm, ...this.alarms.alarms],
+    });
     new CfnOutput(this, 'WorkflowRoleArn', {
       value: this.workflows.role.roleArn,
       description:
@@ -228,7 +274,7 @@ export class KairosStack extends Stack {
     });
     new CfnOutput(this, 'AlertTopicArn', {
       value: this.alerting.topic.topicArn,
-      description: 'ARN of the Kairos alerts topic (SLA misses); subscribe to it for notifications',
+      description: 'ARN of the Kairos alerts topic (SLA misses, alarms); subscribe to it for notifications',
     });
   }
 }

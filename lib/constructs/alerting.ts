@@ -1,15 +1,16 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { METRICS, METRIC_NAMESPACE as NAMESPACE } from '../../lambdas/adapters/metrics/metric-names.js';
 
 /** CloudWatch namespace of the metrics the Kairos functions emit (EMF). */
-export const METRIC_NAMESPACE = 'Kairos';
+export const METRIC_NAMESPACE = NAMESPACE;
 /** Metric counting runs that missed their SLA, with dimension `Stage`. */
-export const SLA_MISSES_METRIC = 'SlaMisses';
+export const SLA_MISSES_METRIC = METRICS.slaMisses;
 
 /** Properties of {@link KairosAlerting}. */
 export interface KairosAlertingProps {
@@ -27,8 +28,8 @@ export interface KairosAlertingProps {
 /**
  * Alerts of one stage: the `Alerts` SNS topic (KMS-encrypted with the stack key, TLS only), an optional e-mail
  * subscription (`AlertEmail`), and `SlaMissesAlarm`, which publishes to the topic as soon as one run misses its SLA
- * within a minute (`Kairos/SlaMisses`, `Stage=<stage>`, Sum ≥ 1). The functions publish further alerts
- * themselves ({@link grantPublish}).
+ * within a minute (`Kairos/SlaMisses`, `Stage=<stage>`, Sum ≥ 1). Other alarms notify the topic through
+ * {@link notify}; the functions publish further alerts themselves ({@link grantPublish}).
  */
 export class KairosAlerting extends Construct {
   /** The alerts topic. */
@@ -37,6 +38,8 @@ export class KairosAlerting extends Construct {
   public readonly slaMissesAlarm: cloudwatch.Alarm;
 
   private readonly key: kms.IKey;
+  /** ARNs of the alarms allowed to publish (the topic policy's `aws:SourceArn`). */
+  private readonly alarmArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: KairosAlertingProps) {
     super(scope, id);
@@ -70,9 +73,13 @@ export class KairosAlerting extends Construct {
       // No data means no run missed anything (the metric is only emitted on a miss).
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.slaMissesAlarm.addAlarmAction(new actions.SnsAction(this.topic));
+    this.notify(this.slaMissesAlarm);
 
-    // The topic has a policy (TLS only), so CloudWatch is allowed explicitly, and only for this account's alarm.
+    // The topic has a policy (TLS only), so CloudWatch is allowed explicitly, and only for this account's alarms
+    // that notify it (one ARN, or the list of them).
+    const sourceArns = Lazy.any({
+      produce: () => (this.alarmArns.length === 1 ? this.alarmArns[0] : [...this.alarmArns]),
+    });
     this.topic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowKairosAlarms',
@@ -80,7 +87,7 @@ export class KairosAlerting extends Construct {
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
         conditions: {
-          ArnEquals: { 'aws:SourceArn': this.slaMissesAlarm.alarmArn },
+          ArnEquals: { 'aws:SourceArn': sourceArns },
           StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
         },
       }),
@@ -96,6 +103,12 @@ export class KairosAlerting extends Construct {
       // An imported key would silently ignore the statement, and the alarm's notifications would then fail.
       false,
     );
+  }
+
+  /** Makes `alarm` publish to the alerts topic when it goes into ALARM, and allows it in the topic policy. */
+  public notify(alarm: cloudwatch.Alarm): void {
+    alarm.addAlarmAction(new actions.SnsAction(this.topic));
+    this.alarmArns.push(alarm.alarmArn);
   }
 
   /** Lets `grantee` publish to the alerts topic (and use the key for it, only through SNS). */

@@ -38,12 +38,23 @@ export interface KairosCompletionProps {
   readonly logRetention?: logs.RetentionDays;
   /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Reserve 10 concurrent executions: the outcomes of runs are always recorded however busy the account is; a
+   * burst of ends beyond 10 at once waits in Lambda's async queue (retried for up to 6 hours), nothing is lost.
+   * @default false - the account may have too little concurrency to reserve any (see KairosFunction)
+   */
+  readonly reserveConcurrency?: boolean;
 }
+
+/** Concurrent executions reserved for the completion function with `reserveConcurrency`. */
+export const COMPLETION_RESERVED_CONCURRENCY = 10;
 
 /**
  * Completion of asynchronous targets: EventBridge rules for stopped ECS tasks (`TaskStopped`) and finished Step
  * Functions executions (`ExecutionFinished`) that Kairos started (run-id prefix) invoke a function that records
- * the attempt's outcome and schedules what follows (retry, next run, dead letter).
+ * the attempt's outcome and schedules what follows (retry, next run, dead letter). An event the function fails to
+ * record after Lambda's two retries, or that EventBridge cannot deliver, lands in the queues' `EventDeadLetters`;
+ * the run's deadline check still ends its attempt (TIMED_OUT) if nobody replays the event.
  */
 export class KairosCompletion extends Construct {
   /** The completion function. */
@@ -63,7 +74,11 @@ export class KairosCompletion extends Construct {
       environment: props.environment,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
+      deadLetterQueue: queues.eventDeadLetters,
+      reservedConcurrentExecutions: props.reserveConcurrency ? COMPLETION_RESERVED_CONCURRENCY : undefined,
     });
+    // Lambda sends to the dead-letter queue as the function's role: SendMessage (added with the queue) and the key.
+    queues.grantSendToEventDeadLetters(this.handler);
     tables.grantReadData(this.handler, 'Jobs');
     // A run that ends gives back its concurrency slot (the job's, or its backfill's): those items only.
     tables.grantItemUpdates(this.handler, 'Jobs', [SLOTS_ITEM_PREFIX]);
@@ -72,7 +87,7 @@ export class KairosCompletion extends Construct {
     queues.grantSend(this.handler);
     props.artifacts.grantWrite(this.handler);
 
-    const target = new targets.LambdaFunction(this.handler);
+    const target = new targets.LambdaFunction(this.handler, { deadLetterQueue: queues.eventDeadLetters });
     this.taskStopped = new events.Rule(this, 'TaskStopped', {
       description: `Kairos ${props.stage}: ECS tasks started by Kairos stopped`,
       eventPattern: {
@@ -98,5 +113,6 @@ export class KairosCompletion extends Construct {
       },
       targets: [target],
     });
+    queues.allowEventBridgeDeadLetters();
   }
 }

@@ -99,5 +99,17 @@ export class KairosDagFunctions extends Construct {
 
     workflows.grantInvokeKairosFunction(this.latch);
     workflows.grantInvokeKairosFunction(this.httpTask);
+    // Both are invoked synchronously by the state machines (`lambda:invoke`, RequestResponse), which see the error
+    // and apply the task's Retry and Catch; Lambda never holds an event of theirs to dead-letter. Neither has a
+    // reserved concurrency: a throttled latch call costs a DAG retries of a Kairos call, a throttled http task would
+    // fail with Lambda.TooManyRequestsException and use up the task's own retries.
+    for (const fn of [this.latch, this.httpTask]) {
+      Validations.of(fn).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked only synchronously by the Kairos DAG state machines (lambda:invoke, RequestResponse): a failure ' +
+          "is the task's error, handled by its Retry and Catch, so Lambda never has an event to dead-letter.",
+      });
+    }
   }
 }

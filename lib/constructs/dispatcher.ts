@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -39,6 +39,12 @@ export interface KairosDispatcherProps {
   readonly normalLaneMaxConcurrency?: number;
   /** Most concurrent invocations fed by the low lane (2–1000). @default 5 */
   readonly lowLaneMaxConcurrency?: number;
+  /**
+   * Reserve the lanes' combined maximum concurrency for the function, so Lambda functions elsewhere in the account
+   * (job targets included) can never take the dispatcher's share; the lanes' own caps stay what bounds it.
+   * @default false - the account may have too little concurrency to reserve any (see KairosFunction)
+   */
+  readonly reserveConcurrency?: boolean;
   /** Retention of the function's log group. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
   /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN */
@@ -65,6 +71,11 @@ export class KairosDispatcher extends Construct {
           `least ${VISIBILITY_TIMEOUT_FACTOR} × the dispatcher timeout (${minimum} s)`,
       );
     }
+    const lanes = [
+      ['HighLane', queues.lanes.high, props.highLaneMaxConcurrency ?? 50],
+      ['NormalLane', queues.lanes.normal, props.normalLaneMaxConcurrency ?? 20],
+      ['LowLane', queues.lanes.low, props.lowLaneMaxConcurrency ?? 5],
+    ] as const;
     this.handler = new KairosFunction(this, 'Handler', {
       entry: repoPath('lambdas/handlers/dispatch.ts'),
       description: `Kairos ${props.stage} dispatcher: starts runs from the lane queues`,
@@ -73,6 +84,19 @@ export class KairosDispatcher extends Construct {
       environment: props.environment,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
+      reservedConcurrentExecutions: props.reserveConcurrency
+        ? lanes.reduce((sum, [, , max]) => sum + max, 0)
+        : undefined,
+      // The engine re-enqueues by design: each slot plans the next as a timer, deadline checks re-arm every 15
+      // minutes, buffered runs and backfills recheck. Lambda would stop such a chain after 16 hops (and send its
+      // message to DeadLetters); the lanes' maxConcurrency is the guard rail against a real runaway.
+      recursiveLoop: lambda.RecursiveLoop.ALLOW,
+    });
+    Validations.of(this.handler).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked only by the SQS event source mappings of the lanes, never asynchronously: a message that fails ' +
+        "5 deliveries moves to DeadLetters through the lane's redrive policy, so a function DLQ would never be used.",
     });
     tables.grantReadWriteData(this.handler, 'Jobs');
     tables.grantReadWriteData(this.handler, 'Runs');
@@ -83,19 +107,21 @@ export class KairosDispatcher extends Construct {
     props.targets.grantStart(this.handler);
     props.targets.grantStop(this.handler);
 
-    const lanes = [
-      ['HighLane', queues.lanes.high, props.highLaneMaxConcurrency ?? 50],
-      ['NormalLane', queues.lanes.normal, props.normalLaneMaxConcurrency ?? 20],
-      ['LowLane', queues.lanes.low, props.lowLaneMaxConcurrency ?? 5],
-    ] as const;
     for (const [laneId, queue, maxConcurrency] of lanes) {
-      new lambda.EventSourceMapping(this, laneId, {
+      const mapping = new lambda.EventSourceMapping(this, laneId, {
         target: this.handler,
         eventSourceArn: queue.queueArn,
         batchSize: props.batchSize ?? 10,
         // The handler reports the failed records; only those are redelivered (and dead-lettered after 5 tries).
         reportBatchItemFailures: true,
         maxConcurrency,
+      });
+      Validations.of(mapping).acknowledge({
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason:
+          'An SQS event source mapping takes no on-failure destination (Lambda supports one for stream and Kafka ' +
+          "sources only): a failed lane message is retried and then moved to DeadLetters by the queue's redrive " +
+          'policy after 5 receives, and DeadLetters is alarmed.',
       });
     }
   }

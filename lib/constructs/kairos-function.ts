@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
 /** Absolute path of the repository root (where package.json and package-lock.json live). */
@@ -60,6 +61,24 @@ export interface KairosFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Concurrent executions reserved for the function: at once a cap and a guarantee, taken from the account's pool.
+   * Lambda keeps 100 of an account's concurrency unreserved, so an account at a low limit (new accounts may have
+   * 10) fails the deploy for any reservation: the stack sets this only with `kairos:reserveConcurrency`.
+   * @default - none: the function shares the account's unreserved pool
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Where Lambda puts an asynchronous invocation's event after its last retry fails (the function's role is allowed
+   * `sqs:SendMessage` on it; the caller grants the key).
+   * @default - none: for functions invoked synchronously or by an event source mapping, which never use it
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+  /**
+   * What Lambda does when it sees the function in a Lambda → SQS → Lambda loop (16 invocations of one chain).
+   * @default lambda.RecursiveLoop.TERMINATE
+   */
+  readonly recursiveLoop?: lambda.RecursiveLoop;
 }
 
 /**
@@ -90,6 +109,9 @@ export class KairosFunction extends NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      deadLetterQueue: props.deadLetterQueue,
+      recursiveLoop: props.recursiveLoop,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       projectRoot: REPO_ROOT,

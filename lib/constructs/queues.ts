@@ -31,10 +31,16 @@ const CONSUME_ACTIONS = [
   'sqs:GetQueueAttributes',
 ];
 
+/** Why a dead-letter queue has no dead-letter queue of its own (Serverless-SQSRedrivePolicy, AwsSolutions-SQS3). */
+const TERMINAL_QUEUE_REASON =
+  'is itself where failed messages end: nothing consumes it automatically (an operator inspects, replays or ' +
+  'purges it), so no receive can fail and there is no further queue to dead-letter into; its depth is alarmed.';
+
 /**
- * The dispatch lanes (`High`, `Normal`, `Low`) with one dead-letter queue (`DeadLetters`), and the `Failures` queue
- * where the dispatcher records runs that failed for good and poison messages. KMS-encrypted with the stack key,
- * TLS only. Grants are least privilege: queue actions on these queues, the key only via SQS.
+ * The dispatch lanes (`High`, `Normal`, `Low`) with one dead-letter queue (`DeadLetters`), the `Failures` queue
+ * where the dispatcher records runs that failed for good and poison messages, and `EventDeadLetters`, where the
+ * ECS and Step Functions end events land that the completion function could not record. KMS-encrypted with the
+ * stack key, TLS only. Grants are least privilege: queue actions on these queues, the key only via SQS.
  */
 export class KairosQueues extends Construct {
   /** The lane queues, by lane. */
@@ -43,6 +49,11 @@ export class KairosQueues extends Construct {
   public readonly deadLetters: sqs.IQueue;
   /** Records of runs failed for good and of poison messages (written by the dispatcher). */
   public readonly failures: sqs.IQueue;
+  /**
+   * End events of ECS tasks and Step Functions executions that the completion function failed to record after
+   * Lambda's retries (its dead-letter queue), or that EventBridge could not deliver to it (the rules' target DLQ).
+   */
+  public readonly eventDeadLetters: sqs.IQueue;
   /** The visibility timeout of the lane queues. */
   public readonly visibilityTimeout: Duration;
 
@@ -60,19 +71,43 @@ export class KairosQueues extends Construct {
     };
     const retentionPeriod = props.deadLetterRetention ?? Duration.days(14);
     const deadLetters = new sqs.Queue(this, 'DeadLetters', { ...common, retentionPeriod });
+    Validations.of(deadLetters).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: `DeadLetters, the lanes' and the cron schedules' dead-letter queue, ${TERMINAL_QUEUE_REASON}`,
+    });
     this.deadLetters = deadLetters;
     const deadLetterQueue = { queue: deadLetters, maxReceiveCount: props.maxReceiveCount ?? 5 };
     const lane = (laneId: string) =>
       new sqs.Queue(this, laneId, { ...common, visibilityTimeout: props.visibilityTimeout, deadLetterQueue });
     this.lanes = { high: lane('High'), normal: lane('Normal'), low: lane('Low') };
     const failures = new sqs.Queue(this, 'Failures', { ...common, retentionPeriod });
-    Validations.of(failures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'Failures is itself a terminal record of runs that failed for good and of poison messages; nothing ' +
-        'consumes it automatically, so there is no delivery to fail and no further queue to dead-letter into.',
-    });
+    Validations.of(failures).acknowledge(
+      {
+        id: 'AwsSolutions-SQS3',
+        reason:
+          'Failures is itself a terminal record of runs that failed for good and of poison messages; nothing ' +
+          'consumes it automatically, so there is no delivery to fail and no further queue to dead-letter into.',
+      },
+      {
+        id: 'Serverless-SQSRedrivePolicy',
+        reason:
+          'Failures is a terminal record of runs that failed for good and of poison messages, read by operators ' +
+          'only: no consumer can fail a receive, so a redrive policy would never move anything.',
+      },
+    );
     this.failures = failures;
+    const eventDeadLetters = new sqs.Queue(this, 'EventDeadLetters', { ...common, retentionPeriod });
+    Validations.of(eventDeadLetters).acknowledge(
+      {
+        id: 'AwsSolutions-SQS3',
+        reason: `EventDeadLetters, the completion function's and its EventBridge rules' dead-letter queue, ${TERMINAL_QUEUE_REASON}`,
+      },
+      {
+        id: 'Serverless-SQSRedrivePolicy',
+        reason: `EventDeadLetters, the completion function's and its EventBridge rules' dead-letter queue, ${TERMINAL_QUEUE_REASON}`,
+      },
+    );
+    this.eventDeadLetters = eventDeadLetters;
   }
 
   /** The environment variables naming the queues, as the Lambda functions read them. */
@@ -93,6 +128,30 @@ export class KairosQueues extends Construct {
   /** Lets `grantee` send to the three lanes only (timers becoming due, retries). */
   public grantSendToLanes(grantee: iam.IGrantable): iam.Grant {
     return this.grantQueues(grantee, SEND_ACTIONS, this.laneQueues(), 'send');
+  }
+
+  /** Lets `grantee` send to `EventDeadLetters` (a function whose dead-letter queue it is: Lambda sends as its role). */
+  public grantSendToEventDeadLetters(grantee: iam.IGrantable): iam.Grant {
+    return this.grantQueues(grantee, SEND_ACTIONS, [this.eventDeadLetters], 'send');
+  }
+
+  /**
+   * Lets EventBridge put events it could not deliver into `EventDeadLetters`: the queue policy comes with each rule
+   * target's `deadLetterQueue` (for exactly those rules); the key, which SQS uses on EventBridge's behalf, is allowed
+   * here for EventBridge in this account (naming the rules would make the key depend on the functions it protects).
+   */
+  public allowEventBridgeDeadLetters(): void {
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeDeadLetters',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+      // An imported key would silently ignore the statement, and the events would then be lost.
+      false,
+    );
   }
 
   /** Lets `grantee` receive, delete and change the visibility of messages of the three lanes. */

@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -23,6 +23,12 @@ export interface KairosWatcherProps {
   readonly logRetention?: logs.RetentionDays;
   /** What happens to the log group and the schedule group when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Reserve one concurrent execution: a tick always finds room however busy the account is, and two ticks never
+   * sweep the same buckets at once (a tick the reservation holds back waits in Lambda's async queue).
+   * @default false - the account may have too little concurrency to reserve any (see KairosFunction)
+   */
+  readonly reserveConcurrency?: boolean;
 }
 
 /**
@@ -47,6 +53,13 @@ export class KairosWatcher extends Construct {
       environment: props.environment,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
+      reservedConcurrentExecutions: props.reserveConcurrency ? 1 : undefined,
+    });
+    Validations.of(this.handler).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'A failed tick has nothing worth keeping: the timers stay in the Schedule table and the next tick, a ' +
+        "minute later, moves them; the function's Errors alarm reports the failure.",
     });
     props.tables.grantReadWriteData(this.handler, 'Schedule');
     props.queues.grantSendToLanes(this.handler);

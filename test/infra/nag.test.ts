@@ -1,7 +1,8 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasRole, ROLES } from '../../lambdas/core/roles.js';
 import { ROUTES } from '../../lambdas/handlers/routes.js';
@@ -45,7 +46,7 @@ const API_POLICY_WILDCARDS = ROLES.flatMap((role) =>
   ),
 );
 
-describe('cdk-nag AwsSolutions', () => {
+describe('cdk-nag AwsSolutions and Serverless', () => {
   let kairos: KairosApp;
   beforeAll(() => {
     kairos = createKairosApp();
@@ -55,8 +56,11 @@ describe('cdk-nag AwsSolutions', () => {
     expect(() => kairos.app.synth()).not.toThrow();
   });
 
-  it('reports no unacknowledged error or warning', () => {
-    const report = new AwsSolutionsChecks().validateScope(kairos.app);
+  it.each([
+    ['AwsSolutions', () => new AwsSolutionsChecks()],
+    ['Serverless', () => new ServerlessChecks()],
+  ])('reports no unacknowledged %s error or warning', (_pack, checks) => {
+    const report = checks().validateScope(kairos.app);
     const findings = report.violations.map(
       (v) => `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
     );
@@ -87,6 +91,24 @@ describe('cdk-nag AwsSolutions', () => {
         // queue, and each wildcard resource next to the grant that needs it (object keys, target patterns).
         'Kairos-dev/Artifacts/AccessLogs AwsSolutions-S1',
         'Kairos-dev/Queues/Failures AwsSolutions-SQS3',
+        // Serverless: the dead-letter queues and the Failures record are where failed messages end (no DLQ of
+        // their own); functions invoked synchronously or by SQS event source mappings never use a function DLQ
+        // (the completion function, invoked by EventBridge, has one: EventDeadLetters); SQS event source mappings
+        // take no on-failure destination (the lanes' redrive policy is theirs).
+        'Kairos-dev/Queues/DeadLetters Serverless-SQSRedrivePolicy',
+        'Kairos-dev/Queues/Failures Serverless-SQSRedrivePolicy',
+        'Kairos-dev/Queues/EventDeadLetters AwsSolutions-SQS3',
+        'Kairos-dev/Queues/EventDeadLetters Serverless-SQSRedrivePolicy',
+        ...[
+          'Api/Handler',
+          'Dispatcher/Handler',
+          'Watcher/Handler',
+          'DagFunctions/Latch',
+          'DagFunctions/HttpTask',
+        ].map((fn) => `Kairos-dev/${fn} Serverless-LambdaDLQ`),
+        ...['HighLane', 'NormalLane', 'LowLane'].map(
+          (lane) => `Kairos-dev/Dispatcher/${lane} Serverless-LambdaEventSourceMappingDestination`,
+        ),
         'Kairos-dev/Dispatcher/HandlerRole AwsSolutions-IAM5[Resource::*]',
         'Kairos-dev/Watcher/HandlerRole AwsSolutions-IAM5[Resource::*]',
         'Kairos-dev/Completion/HandlerRole AwsSolutions-IAM5[Resource::*]',
@@ -128,7 +150,10 @@ describe('cdk-nag AwsSolutions', () => {
   it('is not vacuous: the same checks flag a non-compliant resource', () => {
     const probe = new Stack(new App(), 'NagProbe');
     new sns.Topic(probe, 'PlainTopic');
+    new sqs.Queue(probe, 'PlainQueue');
     const report = new AwsSolutionsChecks().validateScope(probe);
     expect(report.violations.map((v) => v.ruleName)).toContain('AwsSolutions-SNS3');
+    const serverless = new ServerlessChecks().validateScope(probe);
+    expect(serverless.violations.map((v) => v.ruleName)).toContain('Serverless-SQSRedrivePolicy');
   });
 });

@@ -9,7 +9,7 @@ import { resourcesOfType } from './support/template.js';
 
 let template: Template;
 let stack: Stack;
-let ids: Record<'High' | 'Normal' | 'Low' | 'DeadLetters' | 'Failures', string>;
+let ids: Record<'High' | 'Normal' | 'Low' | 'DeadLetters' | 'Failures' | 'EventDeadLetters', string>;
 let keyId: string;
 let queues: KairosQueues;
 
@@ -19,12 +19,14 @@ beforeAll(() => {
   stack = new Stack(new App(), 'QueuesTest');
   const key = new kms.Key(stack, 'Key');
   queues = new KairosQueues(stack, 'Queues', { key, visibilityTimeout: Duration.minutes(90) });
-  const roles = ['Sender', 'LaneSender', 'Consumer'].map(
+  const roles = ['Sender', 'LaneSender', 'Consumer', 'EventSender'].map(
     (id) => new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() }),
   );
   queues.grantSend(roles[0]);
   queues.grantSendToLanes(roles[1]);
   queues.grantConsume(roles[2]);
+  queues.grantSendToEventDeadLetters(roles[3]);
+  queues.allowEventBridgeDeadLetters();
   const idOf = (queue: unknown) =>
     stack.getLogicalId((queue as { node: { defaultChild: CfnQueue } }).node.defaultChild);
   ids = {
@@ -33,6 +35,7 @@ beforeAll(() => {
     Low: idOf(queues.lanes.low),
     DeadLetters: idOf(queues.deadLetters),
     Failures: idOf(queues.failures),
+    EventDeadLetters: idOf(queues.eventDeadLetters),
   };
   keyId = stack.getLogicalId(key.node.defaultChild as kms.CfnKey);
   template = Template.fromStack(stack);
@@ -54,8 +57,8 @@ const viaSqs = {
 };
 
 describe('KairosQueues', () => {
-  it('creates the three lanes, the dead-letter queue and the failures queue', () => {
-    template.resourceCountIs('AWS::SQS::Queue', 5);
+  it('creates the three lanes, the dead-letter queue, the failures queue and the event dead-letter queue', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 6);
     expect(Object.values(ids).every((id) => id.startsWith('Queues'))).toBe(true);
   });
 
@@ -69,8 +72,8 @@ describe('KairosQueues', () => {
     },
   );
 
-  it('keeps dead letters and failures for 14 days, and neither redrives anywhere', () => {
-    for (const id of [ids.DeadLetters, ids.Failures]) {
+  it('keeps dead letters, failures and event dead letters for 14 days, and none redrives anywhere', () => {
+    for (const id of [ids.DeadLetters, ids.Failures, ids.EventDeadLetters]) {
       expect(queueProps(id)).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600 });
       expect(queueProps(id).RedrivePolicy).toBeUndefined();
     }
@@ -143,5 +146,35 @@ describe('KairosQueues', () => {
         Resource: [arnOf(ids.High), arnOf(ids.Normal), arnOf(ids.Low)],
       },
     ]);
+  });
+
+  it('grantSendToEventDeadLetters allows SendMessage on EventDeadLetters only, the key only via SQS', () => {
+    expect(statementsOf('EventSender')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: arnOf(keyId),
+        Condition: viaSqs,
+      },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: arnOf(ids.EventDeadLetters) },
+    ]);
+  });
+
+  it('allowEventBridgeDeadLetters lets EventBridge of this account use the key, nothing else', () => {
+    const key = template.toJSON().Resources[keyId] as {
+      Properties: { KeyPolicy: { Statement: { Sid?: string }[] } };
+    };
+    expect(key.Properties.KeyPolicy.Statement.filter((s) => s.Sid === 'AllowEventBridgeDeadLetters')).toEqual(
+      [
+        {
+          Sid: 'AllowEventBridgeDeadLetters',
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ],
+    );
   });
 });
