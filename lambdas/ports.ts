@@ -3,6 +3,7 @@
  * `adapters/aws` and `adapters/local` implement them. Later issues add timers, executors, cron registry, etc.
  */
 
+import type { AuditRecord } from './core/audit.js';
 import type { BackfillRecord } from './core/backfill/record.js';
 import type { LatchEnded } from './core/dag/latch-contract.js';
 import type { TaskOutputRef } from './core/dag/task-output.js';
@@ -341,4 +342,24 @@ export interface CronRegistry {
   put(job: JobRecord): Promise<void>;
   /** Deletes the job's schedule; absent is fine. */
   remove(jobId: string): Promise<void>;
+}
+
+export interface AuditQuery {
+  /** Only the records of this job. @default - every record */
+  readonly jobId?: string;
+  /** Only records at or after this instant. @default - every record still retained */
+  readonly since?: Date;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/**
+ * The append-only audit log (DynamoDB Audit table): records are only ever added, never updated or deleted
+ * (DynamoDB TTL removes them after the retention).
+ */
+export interface AuditLog {
+  /** Adds one record; `AlreadyExistsError` when its id exists (a record is never overwritten). */
+  append(record: AuditRecord): Promise<void>;
+  /** Newest first. Throws `ValidationError` (path `query.cursor`) for a forged cursor or one of another query. */
+  list(query: AuditQuery): Promise<Page<AuditRecord>>;
 }

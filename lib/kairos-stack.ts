@@ -34,7 +34,7 @@ function packageVersion(): string {
 
 /** One Kairos deployment (`Kairos-<stage>`): composes the constructs of `lib/constructs`, nothing else. */
 export class KairosStack extends Stack {
-  /** The Jobs, Runs and Schedule tables and their key. */
+  /** The Jobs, Runs, Schedule and Audit tables and their key. */
   public readonly tables: KairosTables;
   /** The dispatch lanes, their dead-letter queue and the failures queue. */
   public readonly queues: KairosQueues;
@@ -129,6 +129,9 @@ export class KairosStack extends Stack {
     this.queues.grantSend(this.api.handler);
     this.artifacts.grantRead(this.api.handler);
     targets.grantStop(this.api.handler);
+    // Every mutating call leaves an audit record: the API may add and query records, never change or delete them.
+    this.tables.grantAppendAndQuery(this.api.handler, 'Audit');
+    this.api.handler.addEnvironment('KAIROS_AUDIT_TABLE', this.tables.audit.tableName);
 
     const tableNames = {
       KAIROS_JOBS_TABLE: this.tables.jobs.tableName,
@@ -232,7 +235,8 @@ export class KairosStack extends Stack {
     this.workflows.grantStopExecutions(this.api.handler);
     // Completion ends DAG runs, and the last run of a deleted DAG job deletes its state machine (retire-workflow.ts).
     this.workflows.grantDelete(this.completion.handler);
-    for (const [name, value] of Object.entries(workflows)) this.completion.handler.addEnvironment(name, value);
+    for (const [name, value] of Object.entries(workflows))
+      this.completion.handler.addEnvironment(name, value);
 
     // Observability: every function's errors but the http task's (its errors are the http targets' failures, the
     // way Step Functions' Retry and Catch see them), every dead-letter queue, API 5xx, pick-up latency.

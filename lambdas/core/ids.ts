@@ -18,6 +18,11 @@ export function newBackfillId(): string {
   return `bf_${base32(randomBytes(20), 20)}`;
 }
 
+/** A fresh audit record id: `aud_` + 20 random base32 characters (100 bits). */
+export function newAuditId(): string {
+  return `aud_${base32(randomBytes(20), 20)}`;
+}
+
 /**
  * The job id a create with `Idempotency-Key` gets: derived from the caller and the key, so a retried request
  * lands on the same item and the store's create-if-absent makes it a replay instead of a second job.

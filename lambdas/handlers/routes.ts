@@ -151,4 +151,12 @@ export const ROUTES: readonly RouteDefinition[] = [
     operationId: 'retryRun',
     summary: 'New attempt for a failed run',
   },
+  {
+    // Read-only by design: no route changes or deletes audit records (ADR 0013).
+    method: 'GET',
+    path: '/v1/audit',
+    role: 'admin',
+    operationId: 'listAudit',
+    summary: 'Audit records of mutating calls, newest first',
+  },
 ];

@@ -47,8 +47,10 @@ async function serve(req: IncomingMessage, res: ServerResponse, handler: ApiHand
     authorizer = { principalId: principalIdOf(token, role), role };
   }
   const event = toApiGatewayEvent({ req, url, body, match, authorizer });
-  const result = await handler(event, lambdaContext(event.requestContext.requestId));
-  send(res, result);
+  const { requestId } = event.requestContext;
+  const result = await handler(event, lambdaContext(requestId));
+  // API Gateway names every answer's request id in this header; the audit log records the same id.
+  send(res, result, { 'x-amzn-requestid': requestId });
 }
 
 /** Reads the body, or `undefined` once it passes the limit (the rest is drained so the reply can be read). */

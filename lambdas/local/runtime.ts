@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { createDynamoAuditLog } from '../adapters/aws/dynamo-audit-log.js';
 import { createDynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
 import { createDynamoRunStore } from '../adapters/aws/dynamo-run-store.js';
 import { allowListFromEnv, parseAllowList } from '../core/ssrf.js';
 import { createApiHandler } from '../handlers/http/app.js';
 import type { Clock } from '../ports.js';
+import { createAuditTrail } from '../services/audit/audit-trail.js';
 import { buildServices } from '../services/build-services.js';
 import { ensureTables, startEmbeddedDynamo } from './embedded-dynamo.js';
 import { createLocalEngine, type LocalEngine } from './engine.js';
@@ -80,7 +82,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         process.env.KAIROS_SCHEDULER_MAX_LATE_SECONDS,
       ),
     });
-    const handler = createApiHandler(buildServices(engine.deps, 'local', allowList, packageVersion()));
+    const audit = createAuditTrail({
+      log: createDynamoAuditLog({ client, tableName: tables.Audit, cursorSecret }),
+      clock,
+    });
+    const handler = createApiHandler({
+      ...buildServices(engine.deps, 'local', allowList, packageVersion()),
+      audit,
+    });
     server = createApiServer({ handler, tokens: openTokenFile(home) });
     await listen(server, options.port);
     if (options.execute !== false) engine.start();

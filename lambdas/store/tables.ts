@@ -36,7 +36,7 @@ export function projectionOf(index: IndexDefinition): IndexProjection {
 
 export interface TableDefinition {
   /** Logical name; also the CDK construct id and the suffix of the physical table name. */
-  readonly id: 'Jobs' | 'Runs' | 'Schedule';
+  readonly id: 'Jobs' | 'Runs' | 'Schedule' | 'Audit';
   readonly partitionKey: KeyDefinition;
   readonly sortKey?: KeyDefinition;
   /** Attribute holding epoch seconds after which DynamoDB TTL deletes the item (never used as a trigger). */
@@ -96,7 +96,35 @@ export const SCHEDULE_TABLE: TableDefinition = {
   globalIndexes: [],
 };
 
-export const TABLES: readonly TableDefinition[] = [JOBS_TABLE, RUNS_TABLE, SCHEDULE_TABLE];
+/**
+ * Partitions of the audit timeline: a record goes to `audit#<n>`, n a hash of its id. Records arrive in time
+ * order, so one partition would take every write at its end (about 1,000 writes/s); four take 4,000/s, twice
+ * the API stage's default burst of 2,000 requests/s. A timeline page queries the four and merges them
+ * (ADR 0013). The count may grow, never shrink: readers query every partition below it.
+ */
+export const AUDIT_SHARDS = 4;
+
+export const AUDIT_TABLE: TableDefinition = {
+  id: 'Audit',
+  // `audit#<n>` (see AUDIT_SHARDS).
+  partitionKey: { name: 'shard', type: 'S' },
+  // `<at>#<auditId>`: time order within a shard; unique, so a put-if-absent never meets another record.
+  sortKey: { name: 'seq', type: 'S' },
+  ttlAttribute: 'expiresAt',
+  globalIndexes: [
+    {
+      // A job's records, newest first; sparse (records of calls that named no job are not in it).
+      indexName: 'byJob',
+      partitionKey: { name: 'jobId', type: 'S' },
+      sortKey: { name: 'seq', type: 'S' },
+      // All: records are written once and never updated, so the copy costs one index write per record and
+      // lets the API read with Query alone (it has no GetItem on this table).
+      projection: 'ALL',
+    },
+  ],
+};
+
+export const TABLES: readonly TableDefinition[] = [JOBS_TABLE, RUNS_TABLE, SCHEDULE_TABLE, AUDIT_TABLE];
 
 /** Physical table name for a stage prefix, e.g. `kairos-dev-Jobs`. */
 export function physicalTableName(prefix: string, table: TableDefinition): string {

@@ -11,7 +11,7 @@ import {
   type TableDefinition,
 } from '../../lambdas/store/tables.js';
 
-/** Logical id of a Kairos table: `Jobs`, `Runs` or `Schedule`. */
+/** Logical id of a Kairos table: `Jobs`, `Runs`, `Schedule` or `Audit`. */
 export type TableId = TableDefinition['id'];
 
 /** Properties of {@link KairosTables}. */
@@ -68,8 +68,8 @@ function attribute(key: KeyDefinition): dynamodb.Attribute {
 }
 
 /**
- * The Jobs, Runs and Schedule tables, built from the shared definitions in `lambdas/store/tables.ts`: on-demand,
- * point-in-time recovery, TTL where defined, encrypted with one customer managed KMS key.
+ * The Jobs, Runs, Schedule and Audit tables, built from the shared definitions in `lambdas/store/tables.ts`:
+ * on-demand, point-in-time recovery, TTL where defined, encrypted with one customer managed KMS key.
  * Grants are least privilege: item actions on the table and its named indexes only, never `Scan` or `*`.
  */
 export class KairosTables extends Construct {
@@ -81,6 +81,8 @@ export class KairosTables extends Construct {
   public readonly runs: dynamodb.ITable;
   /** Durable timers in time buckets. */
   public readonly schedule: dynamodb.ITable;
+  /** Append-only records of mutating API calls (see {@link grantAppendAndQuery}). */
+  public readonly audit: dynamodb.ITable;
 
   private readonly tables = new Map<TableId, { table: dynamodb.ITable; definition: TableDefinition }>();
 
@@ -117,6 +119,7 @@ export class KairosTables extends Construct {
     this.jobs = this.table('Jobs');
     this.runs = this.table('Runs');
     this.schedule = this.table('Schedule');
+    this.audit = this.table('Audit');
   }
 
   /** The table with the given logical id. */
@@ -146,6 +149,28 @@ export class KairosTables extends Construct {
   public grantReadWriteData(grantee: iam.IGrantable, id: TableId): iam.Grant {
     const actions = [...READ_ACTIONS, ...WRITE_ACTIONS];
     return this.grantData(grantee, id, { actions, keyActions: KEY_WRITE_ACTIONS, indexes: true });
+  }
+
+  /**
+   * Lets `grantee` add items to table `id` and query it (table and indexes), and nothing else: no update, delete,
+   * batch write or get, so an append-only log stays append-only (the writer puts each item only if absent).
+   */
+  public grantAppendAndQuery(grantee: iam.IGrantable, id: TableId): iam.Grant {
+    const { table, definition } = this.entry(id);
+    const indexArns = definition.globalIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:PutItem'],
+      resourceArns: [table.tableArn],
+    })
+      .combine(
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: ['dynamodb:Query'],
+          resourceArns: [table.tableArn, ...indexArns],
+        }),
+      )
+      .combine(this.keyGrant(grantee, KEY_WRITE_ACTIONS));
   }
 
   /**

@@ -140,7 +140,7 @@ describe('KairosApi function', () => {
       if (service === 'xray') expect(statement.Resource).toBe('*');
       else expect(resources).not.toMatch(/"\*"/);
       if (service === 'dynamodb')
-        expect(resources).toMatch(/^(\[)?\{"Fn::GetAtt":\["Tables(Jobs|Runs|Schedule)/);
+        expect(resources).toMatch(/^(\[)?\{"Fn::GetAtt":\["Tables(Jobs|Runs|Schedule|Audit)/);
       if (service === 'kms') expect(resources).toMatch(/^\{"Fn::GetAtt":\["TablesKey\w+","Arn"\]\}$/);
       if (service === 'logs') expect(resources).toMatch(/ApiHandlerLogGroup/);
       // Manual runs and cancels are sent to the lanes; the logs route reads artifacts; cancel stops executions.

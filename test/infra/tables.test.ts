@@ -4,7 +4,7 @@ import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { CfnKey } from 'aws-cdk-lib/aws-kms';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLES } from '../../lambdas/store/tables.js';
+import { projectionOf, TABLES } from '../../lambdas/store/tables.js';
 import { KairosTables } from '../../lib/constructs/tables.js';
 import { type CfnResourceJson, resourcesOfType } from './support/template.js';
 
@@ -50,6 +50,7 @@ describe('KairosTables', () => {
     expect(built.tables.jobs).toBe(built.tables.table('Jobs'));
     expect(built.tables.runs).toBe(built.tables.table('Runs'));
     expect(built.tables.schedule).toBe(built.tables.table('Schedule'));
+    expect(built.tables.audit).toBe(built.tables.table('Audit'));
   });
 
   it.each(TABLES.map((t) => [t.id, t] as const))(
@@ -67,7 +68,7 @@ describe('KairosTables', () => {
           { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
           ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' }] : []),
         ],
-        Projection: { ProjectionType: 'KEYS_ONLY' },
+        Projection: { ProjectionType: projectionOf(index) },
       }));
       expect(table.Properties).toMatchObject({
         KeySchema: keySchema,
@@ -85,11 +86,12 @@ describe('KairosTables', () => {
     },
   );
 
-  it('sets the TTL attribute on Runs and Schedule, and none on Jobs', () => {
+  it('sets the TTL attribute on Runs, Schedule and Audit, and none on Jobs', () => {
     const resources = built.template.toJSON().Resources as Record<string, CfnResourceJson>;
     const ttl = (id: string) => resources[built.tableIds[id]].Properties?.TimeToLiveSpecification;
     expect(ttl('Runs')).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(ttl('Schedule')).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(ttl('Audit')).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(ttl('Jobs')).toBeUndefined();
   });
 

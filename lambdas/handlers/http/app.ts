@@ -3,13 +3,15 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler from '@middy/http-router';
 import type { Context } from 'aws-lambda';
 import { MethodNotAllowedError, NotFoundError } from '../../core/errors.js';
+import type { AuditTrail } from '../../services/audit/audit-trail.js';
 import type { BackfillService } from '../../services/backfill/backfill-service.js';
 import type { JobService } from '../../services/jobs/job-service.js';
 import { assertKnownParams, instantParam } from '../../services/jobs/params.js';
 import type { RunService } from '../../services/runs/run-service.js';
 import type { SlaService } from '../../services/sla/sla-service.js';
 import { ROUTES } from '../routes.js';
-import { authorize } from './auth.js';
+import { auditedRoute, auditRoutes, isMutatingRoute } from './audit.js';
+import { authorize, principalOf } from './auth.js';
 import { backfillRoutes } from './backfill-routes.js';
 import type { ApiAuthConfig } from './callers.js';
 import { jobRoutes, type RouteHandler } from './job-routes.js';
@@ -18,13 +20,15 @@ import { problemJson } from './problem.js';
 import { queryOf } from './request.js';
 import { json } from './response.js';
 import { runRoutes } from './run-routes.js';
-import type { ApiEvent, ApiResult } from './types.js';
+import type { ApiEvent, ApiResult, AuditNote } from './types.js';
 
 export interface ApiDependencies {
   readonly jobs: JobService;
   readonly runs: RunService;
   readonly sla: SlaService;
   readonly backfills: BackfillService;
+  /** Where every mutating call is recorded (ADR 0013). */
+  readonly audit: AuditTrail;
   readonly version: string;
   /** How callers are identified (ADR 0014). @default LOCAL_AUTH - the local runtime's token check */
   readonly auth?: ApiAuthConfig;
@@ -32,7 +36,8 @@ export interface ApiDependencies {
 
 /**
  * The one API handler, shared by the Lambda behind API Gateway and the local runtime's HTTP server.
- * Routes come from `ROUTES`; each is wrapped with the role check before its handler runs.
+ * Routes come from `ROUTES`; each is wrapped with the role check before its handler runs, and every mutating
+ * one with the audit record after it.
  */
 export function createApiHandler(deps: ApiDependencies) {
   let openApi: Record<string, unknown> | undefined;
@@ -40,6 +45,7 @@ export function createApiHandler(deps: ApiDependencies) {
     ...jobRoutes(deps.jobs),
     ...runRoutes(deps.runs),
     ...backfillRoutes(deps.backfills),
+    ...auditRoutes(deps.audit),
     getSla: async (event) => {
       const query = queryOf(event);
       assertKnownParams(query, ['since']);
@@ -56,10 +62,14 @@ export function createApiHandler(deps: ApiDependencies) {
     const handle = handlers[route.operationId];
     if (!handle)
       throw new Error(`No handler for route ${route.operationId}`, { cause: { package: 'kairos/api' } });
+    const run = (event: ApiEvent, audit: AuditNote) =>
+      handle(event, authorize(event, route.role, deps.auth), audit);
     return {
       method: route.method,
       path: route.path,
-      handler: (event: ApiEvent) => handle(event, authorize(event, route.role, deps.auth)),
+      handler: isMutatingRoute(route)
+        ? auditedRoute(route, deps.audit, (event) => principalOf(event, deps.auth), run)
+        : (event: ApiEvent) => run(event, () => undefined),
     };
   });
 

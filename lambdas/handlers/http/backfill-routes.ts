@@ -7,9 +7,11 @@ import { json } from './response.js';
 /** Handlers of the backfill routes, keyed by operation id. */
 export function backfillRoutes(backfills: BackfillService): Record<string, RouteHandler> {
   return {
-    backfillJob: async (event, principal) => {
+    backfillJob: async (event, principal, audit) => {
       assertKnownParams(queryOf(event), []);
-      const created = await backfills.create(pathParam(event, 'jobId'), readJsonBody(event), principal!.id);
+      const jobId = pathParam(event, 'jobId');
+      const created = await backfills.create(jobId, readJsonBody(event), principal!.id);
+      audit({ jobId, backfillId: created.backfillId ?? undefined });
       return json(
         202,
         created,
@@ -20,9 +22,11 @@ export function backfillRoutes(backfills: BackfillService): Record<string, Route
       assertKnownParams(queryOf(event), []);
       return json(200, await backfills.get(pathParam(event, 'backfillId')));
     },
-    cancelBackfill: async (event, principal) => {
+    cancelBackfill: async (event, principal, audit) => {
       assertKnownParams(queryOf(event), []);
-      return json(200, await backfills.cancel(pathParam(event, 'backfillId'), principal!.id));
+      const cancelled = await backfills.cancel(pathParam(event, 'backfillId'), principal!.id);
+      audit({ jobId: cancelled.jobId, backfillId: cancelled.backfillId });
+      return json(200, cancelled);
     },
   };
 }

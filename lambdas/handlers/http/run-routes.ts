@@ -9,9 +9,11 @@ import { json } from './response.js';
 /** Handlers of the run routes, keyed by operation id. */
 export function runRoutes(runs: RunService): Record<string, RouteHandler> {
   return {
-    triggerRun: async (event) => {
+    triggerRun: async (event, _principal, audit) => {
       assertKnownParams(queryOf(event), []);
-      return json(202, await runs.trigger(pathParam(event, 'jobId'), readOptionalJsonBody(event)));
+      const run = await runs.trigger(pathParam(event, 'jobId'), readOptionalJsonBody(event));
+      audit({ jobId: run.jobId, runId: run.runId });
+      return json(202, run);
     },
     listRuns: async (event) => {
       const query = queryOf(event);
@@ -43,13 +45,17 @@ export function runRoutes(runs: RunService): Record<string, RouteHandler> {
         body: text,
       };
     },
-    cancelRun: async (event, principal) => {
+    cancelRun: async (event, principal, audit) => {
       assertKnownParams(queryOf(event), []);
-      return json(200, await runs.cancel(pathParam(event, 'runId'), principal!.id));
+      const run = await runs.cancel(pathParam(event, 'runId'), principal!.id);
+      audit({ jobId: run.jobId, runId: run.runId });
+      return json(200, run);
     },
-    retryRun: async (event) => {
+    retryRun: async (event, _principal, audit) => {
       assertKnownParams(queryOf(event), []);
-      return json(202, await runs.retry(pathParam(event, 'runId')));
+      const run = await runs.retry(pathParam(event, 'runId'));
+      audit({ jobId: run.jobId, runId: run.runId });
+      return json(202, run);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { AuditSubject } from '../../core/audit.js';
 import type { Role } from '../../core/roles.js';
 
 export type ApiEvent = APIGatewayProxyEvent;
@@ -9,3 +10,6 @@ export interface Principal {
   readonly id: string;
   readonly role: Role;
 }
+
+/** Tells the audit log what a mutating route changed: once per subject (a batch create, once per job). */
+export type AuditNote = (subject: AuditSubject) => void;

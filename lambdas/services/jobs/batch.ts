@@ -7,7 +7,8 @@ export const MAX_BATCH_JOBS = 100;
 /**
  * Creates each job of a batch on its own: a bad item is reported in its slot (paths under `$.jobs[i]`) and never
  * stops the others; only an unexpected error fails the whole request. With an `Idempotency-Key`, item i uses
- * `<key>:<i>`, so retrying the whole batch replays every item instead of creating it again.
+ * `<key>:<i>`, so retrying the whole batch replays every item instead of creating it again. `created` holds the
+ * result of each item created or replayed (for the audit log; the response is `items`).
  */
 export async function batchCreate(
   create: (body: unknown, options: CreateOptions) => Promise<CreateResult>,
@@ -18,17 +19,19 @@ export async function batchCreate(
     throw ValidationError.at('$.jobs', `must be an array of 1 to ${MAX_BATCH_JOBS} job definitions`);
   }
   const items = [];
+  const created: CreateResult[] = [];
   for (const [i, body] of bodies.entries()) {
     const idempotencyKey = options.idempotencyKey ? `${options.idempotencyKey}:${i}` : undefined;
     try {
-      const { job } = await create(body, { ...options, idempotencyKey });
-      items.push({ jobId: job.jobId, status: 201 });
+      const result = await create(body, { ...options, idempotencyKey });
+      created.push(result);
+      items.push({ jobId: result.job.jobId, status: 201 });
     } catch (error) {
       if (!(error instanceof KairosError) || error.status >= 500) throw error;
       items.push({ error: batchItemError(error, i) });
     }
   }
-  return { items };
+  return { items, created };
 }
 
 function batchItemError(error: KairosError, index: number) {

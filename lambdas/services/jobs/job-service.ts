@@ -50,6 +50,12 @@ export interface CreateResult {
   readonly replayed: boolean;
 }
 
+/** A job after a call that may change it, and its version before the call (the same when it changed nothing). */
+export interface JobChange {
+  readonly job: JobView;
+  readonly previousVersion: number;
+}
+
 export interface ListOptions {
   readonly statuses: readonly JobStatus[];
   readonly tag?: { key: string; value: string };
@@ -126,7 +132,7 @@ export function createJobService(deps: JobServiceDeps) {
     return { job: view(earlier), replayed: true };
   }
 
-  async function update(jobId: string, patch: unknown, ifMatch: number | undefined): Promise<JobView> {
+  async function update(jobId: string, patch: unknown, ifMatch: number | undefined): Promise<JobChange> {
     for (let attempt = 1; ; attempt++) {
       const current = await mustGet(jobId);
       if (current.status === 'DELETED')
@@ -148,7 +154,7 @@ export function createJobService(deps: JobServiceDeps) {
         if (scheduleChanged && saved.status === 'ACTIVE') {
           await lifecycle?.planFirstSlot(saved, clock.now(), saved.updatedAt);
         }
-        return view(saved);
+        return { job: view(saved), previousVersion: expected };
       } catch (error) {
         const retry = ifMatch === undefined && error instanceof VersionConflictError;
         if (!retry || attempt >= UNCONDITIONAL_UPDATE_ATTEMPTS) throw error;
@@ -157,15 +163,16 @@ export function createJobService(deps: JobServiceDeps) {
   }
 
   /** Moves a job to `to`; asking for the status it already has is a no-op, not an error. */
-  async function changeStatus(jobId: string, from: readonly JobStatus[], to: JobStatus): Promise<JobView> {
+  async function changeStatus(jobId: string, from: readonly JobStatus[], to: JobStatus): Promise<JobChange> {
     try {
       const changed = await jobs.setStatus(jobId, from, to, clock.now().toISOString());
       await lifecycle?.syncSchedule(changed);
-      return view(changed);
+      // `setStatus` adds one to the version in the same write that checks the status.
+      return { job: view(changed), previousVersion: changed.version - 1 };
     } catch (error) {
       if (!(error instanceof IllegalStateError)) throw error;
       const current = await mustGet(jobId);
-      if (current.status === to) return view(current);
+      if (current.status === to) return { job: view(current), previousVersion: current.version };
       throw new IllegalStateError(`Job '${jobId}' is ${current.status}; it cannot become ${to}.`, {
         cause: error,
       });

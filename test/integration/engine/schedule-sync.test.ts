@@ -66,7 +66,7 @@ describe('EventBridge schedules kept in step with jobs', () => {
     const { jobs } = buildServices(engine, 'aws', EMPTY_ALLOW_LIST, '0');
     const { job } = await jobs.create(cronJob, { principal: 'test' });
     state.down = true;
-    const updated = await jobs.update(
+    const { job: updated } = await jobs.update(
       job.jobId,
       { schedule: { ...cronJob.schedule, expression: '0 3 * * *' } },
       1,

@@ -87,6 +87,7 @@ describe('ensureTables', () => {
       Jobs: 'kairos-dev-Jobs',
       Runs: 'kairos-dev-Runs',
       Schedule: 'kairos-dev-Schedule',
+      Audit: 'kairos-dev-Audit',
     });
     expect(again).toEqual(names);
     const raw = new DynamoDBClient({
@@ -106,6 +107,10 @@ describe('ensureTables', () => {
         { AttributeName: 'bucket', KeyType: 'HASH' },
         { AttributeName: 'due', KeyType: 'RANGE' },
       ]);
+      const audit = await raw.send(new DescribeTableCommand({ TableName: names.Audit }));
+      expect(
+        audit.Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType]),
+      ).toEqual([['byJob', 'ALL']]);
       // A plain DynamoDBClient works as well as a document client.
       expect(await ensureTables(raw, 'kairos-other')).toMatchObject({ Jobs: 'kairos-other-Jobs' });
     } finally {
