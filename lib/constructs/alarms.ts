@@ -78,6 +78,16 @@ export class KairosAlarms extends Construct {
       metric: props.apiStage.metricServerError({ statistic: cloudwatch.Stats.SUM, period: fiveMinutes }),
       ...atLeastOne,
     });
+    add('AuditWriteFailuresAlarm', {
+      alarmDescription:
+        `Kairos ${stage}: an API call's audit record could not be written (the caller got 500; the record is in ` +
+        'the API log as "audit record not written": add it back)',
+      metric: kairosMetric(stage, METRICS.auditWriteFailures, {
+        statistic: cloudwatch.Stats.SUM,
+        period: fiveMinutes,
+      }),
+      ...atLeastOne,
+    });
     const threshold = props.pickupLatencyThreshold ?? Duration.seconds(5);
     add('PickupLatencyAlarm', {
       alarmDescription:

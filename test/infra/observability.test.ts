@@ -38,7 +38,7 @@ function alarms(): Record<string, Record<string, unknown>> {
 }
 
 describe('alarms', () => {
-  it('are the SLA, dead-letter, function error, API 5xx and pick-up latency alarms, and no other', () => {
+  it('are the SLA, dead-letter, function error, API 5xx, pick-up latency and audit alarms, and no other', () => {
     expect(Object.keys(alarms()).sort()).toEqual(
       [
         'SlaMissesAlarm',
@@ -51,9 +51,10 @@ describe('alarms', () => {
         'LatchErrorsAlarm',
         'ApiServerErrorsAlarm',
         'PickupLatencyAlarm',
+        'AuditWriteFailuresAlarm',
       ].sort(),
     );
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
   });
 
   it('every one notifies the alert topic, and only it', () => {

@@ -22,6 +22,8 @@ export const METRICS = {
   slaMisses: 'SlaMisses',
   /** A slot recorded SKIPPED, by `Reason` (Count). */
   slotsSkipped: 'SlotsSkipped',
+  /** Audit records the API could not write after the call (Count; the record is logged in full). */
+  auditWriteFailures: 'AuditWriteFailures',
 } as const;
 
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];

@@ -1,4 +1,5 @@
 import { emfLine } from '../../adapters/metrics/emf.js';
+import { METRICS } from '../../adapters/metrics/metric-names.js';
 import {
   AUDIT_RETENTION_DAYS,
   type AuditedCall,
@@ -32,7 +33,7 @@ export interface AuditListOptions {
 }
 
 /** Metric (CloudWatch EMF) counting audit records that could not be written. */
-export const AUDIT_WRITE_FAILURES_METRIC = 'AuditWriteFailures';
+export const AUDIT_WRITE_FAILURES_METRIC = METRICS.auditWriteFailures;
 
 /** Records mutating calls in the audit log and reads it back (`GET /v1/audit`). */
 export function createAuditTrail(deps: AuditTrailDeps) {
