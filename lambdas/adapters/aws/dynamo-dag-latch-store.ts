@@ -6,7 +6,12 @@
  * belongs to: a retry (a new execution) overwrites what it writes and ignores what earlier attempts left.
  */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type LatchEnded, TASK_END_STATUSES, type TaskEndStatus } from '../../core/dag/latch-contract.js';
+import {
+  type LatchEnded,
+  shownOutput,
+  TASK_END_STATUSES,
+  type TaskEndStatus,
+} from '../../core/dag/latch-contract.js';
 import type { TaskOutputRef } from '../../core/dag/task-output.js';
 import type { TaskState } from '../../core/run.js';
 import type { DagLatchState, DagLatchStore, LatchAttempt, LatchWaiter } from '../../ports.js';
@@ -99,8 +104,7 @@ export function createDynamoDagLatchStore(options: DynamoDagLatchStoreOptions): 
       const { status, output, outputRef } = latchEnded;
       const names = { '#ended': `${LATCH_ENDED_PREFIX}${taskId}`, '#task': taskId };
       const ended = { ':ended': { status, output: output ?? null, outputRef, attempt: ref.attempt } };
-      // The run shows what the dependents receive: the small output, or where the large one is.
-      const passed = outputRef !== null ? { outputRef } : output === null ? {} : { output };
+      const passed = shownOutput(latchEnded);
       // The task's entry keeps its start (attempt, startedAt) and takes the end; the entry exists from the
       // attempt's start (PENDING) on the job's current version, and from `started` for a task that ran.
       const sets = [
@@ -123,11 +127,12 @@ export function createDynamoDagLatchStore(options: DynamoDagLatchStoreOptions): 
       };
       // A retry of the run overwrites what an earlier attempt left on the entry.
       field('error', end.error);
-      field('output', 'output' in passed ? passed.output : undefined);
-      field('outputRef', 'outputRef' in passed ? passed.outputRef : undefined);
+      field('output', passed.output);
+      field('outputRef', passed.outputRef);
+      const remove = removes.length === 0 ? '' : ` REMOVE ${removes.join(', ')}`;
       const item = await write(
         ref,
-        `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`.replace(/ REMOVE $/, ''),
+        `SET ${sets.join(', ')}${remove}`,
         {
           ...names,
           '#taskStatus': 'status',

@@ -4,12 +4,12 @@
  * the run's end arrives as a "Step Functions Execution Status Change" event (sfn-events.ts), like a
  * `stepfunctions` target's.
  */
-import { type SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { dagExecutionName } from '../../core/dag-execution.js';
 import type { DagAttempt, DagExecutor, ExecutionOutcome } from '../../ports.js';
 import { aborted, failed } from '../executors/outcome.js';
 import { sdkFailure } from './sdk-failure.js';
-import { executionArn, existingExecution, NON_RETRYABLE } from './sfn-executor.js';
+import { executionArn, existingExecution, NON_RETRYABLE, stopExecution } from './sfn-executor.js';
 
 export interface SfnDagExecutorOptions {
   readonly client: SFNClient;
@@ -51,14 +51,6 @@ export function createSfnDagExecutor(options: SfnDagExecutorOptions): DagExecuto
       }
     },
 
-    async stop(handle, reason) {
-      await client.send(
-        new StopExecutionCommand({
-          executionArn: handle,
-          error: 'Kairos.Stopped',
-          cause: reason.slice(0, 32_768),
-        }),
-      );
-    },
+    stop: (handle, reason) => stopExecution(client, handle, reason),
   };
 }

@@ -86,6 +86,17 @@ export async function existingExecution(
 }
 
 /** Creates the executor of `stepfunctions` targets. */
+/** Stops an execution Kairos started (cancel, timeout); StopExecution's `cause` takes at most 32,768 characters. */
+export async function stopExecution(client: SFNClient, handle: string, reason: string): Promise<void> {
+  await client.send(
+    new StopExecutionCommand({
+      executionArn: handle,
+      error: 'Kairos.Stopped',
+      cause: reason.slice(0, 32_768),
+    }),
+  );
+}
+
 export function createStepFunctionsExecutor(
   options: StepFunctionsExecutorOptions,
 ): Executor<StepFunctionsTarget> {
@@ -129,14 +140,6 @@ export function createStepFunctionsExecutor(
       }
     },
 
-    async stop(handle, reason) {
-      await client.send(
-        new StopExecutionCommand({
-          executionArn: handle,
-          error: 'Kairos.Stopped',
-          cause: reason.slice(0, 32_768),
-        }),
-      );
-    },
+    stop: (handle, reason) => stopExecution(client, handle, reason),
   };
 }

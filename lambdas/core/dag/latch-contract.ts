@@ -83,6 +83,12 @@ export interface LatchRelease {
 /** A dep's end as the latch keeps it until its waiters are released. */
 export type LatchEnded = Omit<TaskEndedResponse, 'ok'>;
 
+/** What the run's task entry shows of an end: what the dependents receive, the small output or the pointer. */
+export function shownOutput(end: LatchEnded): { output?: unknown; outputRef?: TaskOutputRef } {
+  if (end.outputRef !== null) return { outputRef: end.outputRef };
+  return end.output === null || end.output === undefined ? {} : { output: end.output };
+}
+
 /** The release of a waiter on `deps`, from the ends the latch recorded. */
 export function latchRelease(ends: readonly LatchEnded[]): LatchRelease {
   const tasks = ends.map((e) => ({ ...e, ok: OK_STATUSES.includes(e.status) }));

@@ -3,8 +3,10 @@
  * aws-local-stepfunctions through `LocalDagMachine`, each task's target run by the local executors, and every
  * latch report turned into the task's live state on the run.
  */
+
 import type { LocalWorkflowRegistry } from '../../adapters/local/local-workflow-registry.js';
 import type { CompileOptions, StateMachineDefinition } from '../../core/dag/asl.js';
+import { shownOutput } from '../../core/dag/latch-contract.js';
 import { dagFailure, taskSummary } from '../../core/dag/run-end.js';
 import type { Target } from '../../core/job/targets.js';
 import type { RunError, TaskState } from '../../core/run.js';
@@ -104,8 +106,11 @@ export function createLocalDagExecutor(options: LocalDagExecutorOptions): DagExe
           report(event.taskId, {
             status: event.status,
             endedAt: at,
-            ...(event.outputRef ? { outputRef: event.outputRef } : {}),
-            ...(!event.outputRef && event.output != null ? { output: event.output } : {}),
+            ...shownOutput({
+              status: event.status,
+              output: event.output,
+              outputRef: event.outputRef ?? null,
+            }),
             ...(failed
               ? { error: error ?? { type: event.error ?? 'Error', message: event.error ?? 'failed' } }
               : {}),
