@@ -9,11 +9,9 @@ import { KairosCronSchedules } from '../../lib/constructs/cron-schedules.js';
 import { KairosQueues } from '../../lib/constructs/queues.js';
 import { createKairosApp } from '../../lib/kairos-app.js';
 import type { Statement } from './support/iam.js';
+import { actionsOf, withAction } from './support/iam.js';
 import { resourcesOfType } from './support/template.js';
 
-const actionsOf = (s: Statement) => [s.Action].flat();
-const withAction = (statements: readonly Statement[], action: string) =>
-  statements.filter((s) => actionsOf(s).includes(action));
 const region = { Ref: 'AWS::Region' };
 const account = { Ref: 'AWS::AccountId' };
 const partition = { Ref: 'AWS::Partition' };

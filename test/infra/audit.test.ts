@@ -8,9 +8,8 @@ import { ROUTES } from '../../lambdas/handlers/routes.js';
 import { KairosTables } from '../../lib/constructs/tables.js';
 import { createKairosApp, type KairosApp } from '../../lib/kairos-app.js';
 import type { Statement } from './support/iam.js';
+import { actionsOf } from './support/iam.js';
 import { apiMethods, type CfnResourceJson, resourcesOfType } from './support/template.js';
-
-const actionsOf = (statement: Statement) => [statement.Action].flat();
 
 /** Every IAM statement of the template that names `logicalId` in its resources, with the roles it applies to. */
 function statementsOn(template: Template, logicalId: string): { roles: string; statement: Statement }[] {

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RUN_ID_PREFIX } from '../../lib/constructs/completion.js';
 import { HTTP_TASK_TIMEOUT, LATCH_TIMEOUT, TASK_TOKEN_ACTIONS } from '../../lib/constructs/dag-functions.js';
 import { createKairosApp, type KairosApp } from '../../lib/kairos-app.js';
-import { FUNCTIONS, type Statement } from './support/iam.js';
+import { actionsOf, FUNCTIONS, type Statement, statementsOf } from './support/iam.js';
 import { type CfnResourceJson, resourcesOfType } from './support/template.js';
 
 /** X-Ray write actions every KairosFunction role gets with active tracing (kairos-function.ts). */
@@ -13,16 +13,6 @@ const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 /** Bundling is skipped: IAM does not depend on the function code (api.test.ts checks the bundle). */
 const build = (context: Record<string, unknown>) =>
   createKairosApp({ context: { 'kairos:stage': 'test', 'aws:cdk:bundling-stacks': [], ...context } });
-
-const actionsOf = (s: Statement) => [s.Action].flat();
-
-function statementsOf(template: Template, rolePrefix: string): Statement[] {
-  return Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))
-    .filter((p) => JSON.stringify(p.Properties?.Roles).includes(`"${rolePrefix}`))
-    .flatMap(
-      (p) => (p.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
-    );
-}
 
 function resourceOf(template: Template, type: string, prefix: string): [string, CfnResourceJson] {
   const entries = Object.entries(resourcesOfType(template, type)).filter(([id]) => id.startsWith(prefix));

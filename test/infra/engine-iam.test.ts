@@ -6,14 +6,17 @@ import { TASK_TOKEN_ACTIONS } from '../../lib/constructs/dag-functions.js';
 import { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS } from '../../lib/constructs/workflows.js';
 import { createKairosApp, type KairosApp } from '../../lib/kairos-app.js';
 import {
+  actionsOf,
   CLUSTER,
   EXECUTIONS,
   FUNCTIONS,
   STATE_MACHINES,
   type Statement,
+  statementsOf,
   TASK_DEFINITIONS,
   TASK_ROLES,
   TASKS,
+  withAction,
 } from './support/iam.js';
 import { resourcesOfType } from './support/template.js';
 
@@ -33,16 +36,6 @@ const STAR_ONLY = [
 const build = (context: Record<string, unknown>) =>
   createKairosApp({ context: { 'kairos:stage': 'test', 'aws:cdk:bundling-stacks': [], ...context } });
 
-function statementsOf(template: Template, roleIdPrefix: string): Statement[] {
-  return Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))
-    .filter((p) => JSON.stringify(p.Properties?.Roles).includes(`"${roleIdPrefix}`))
-    .flatMap(
-      (p) => (p.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
-    );
-}
-const actionsOf = (s: Statement) => [s.Action].flat();
-const withAction = (statements: Statement[], action: string) =>
-  statements.filter((s) => actionsOf(s).includes(action));
 /** The cron schedules' role, passed to EventBridge Scheduler only (alerting.test.ts checks it). */
 const toScheduler = (s: Statement) =>
   s.Condition?.StringEquals?.['iam:PassedToService'] === 'scheduler.amazonaws.com';

@@ -9,14 +9,17 @@ import { nagResourceText } from '../../lib/constructs/nag-wildcards.js';
 import { KairosWorkflows, LOG_DELIVERY_ACTIONS, TRACING_ACTIONS } from '../../lib/constructs/workflows.js';
 import { createKairosApp } from '../../lib/kairos-app.js';
 import {
+  actionsOf,
   CLUSTER,
   EXECUTIONS,
   FUNCTIONS,
   STATE_MACHINES,
   type Statement,
+  statementsOf,
   TASK_DEFINITIONS,
   TASK_ROLES,
   TASKS,
+  withAction,
 } from './support/iam.js';
 import { type CfnResourceJson, resourcesOfType } from './support/template.js';
 
@@ -41,19 +44,7 @@ const syncRule = (name: string) => sameAccount('events', `rule/${name}`);
 const build = (context: Record<string, unknown>) =>
   createKairosApp({ context: { 'kairos:stage': 'test', 'aws:cdk:bundling-stacks': [], ...context } });
 
-const actionsOf = (s: Statement) => [s.Action].flat();
-const withAction = (statements: readonly Statement[], action: string) =>
-  statements.filter((s) => actionsOf(s).includes(action));
 const onStar = (s: Statement) => [s.Resource].flat().includes('*');
-
-/** Every statement of the policies attached to the role whose logical id starts with `rolePrefix`. */
-function statementsOf(template: Template, rolePrefix: string): Statement[] {
-  return Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))
-    .filter((p) => JSON.stringify(p.Properties?.Roles).includes(`"${rolePrefix}`))
-    .flatMap(
-      (p) => (p.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
-    );
-}
 
 /** The logical id of the one resource of `type` whose id starts with `prefix`. */
 function logicalId(template: Template, type: string, prefix: string): string {

@@ -1,4 +1,6 @@
-/** What the IAM tests share: the statement shape and a configuration of targets of every kind. */
+/** What the IAM tests share: the statement shape, a configuration of targets of every kind, statement lookups. */
+import type { Template } from 'aws-cdk-lib/assertions';
+import { resourcesOfType } from './template.js';
 
 export interface Statement {
   readonly Sid?: string;
@@ -19,3 +21,19 @@ export const TASK_DEFINITIONS = ['arn:aws:ecs:eu-west-1:123456789012:task-defini
 export const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/jobs';
 export const TASKS = 'arn:aws:ecs:eu-west-1:123456789012:task/jobs/*';
 export const TASK_ROLES = ['arn:aws:iam::123456789012:role/batch-*'];
+
+/** A statement's actions, as a list whether the template wrote one or several. */
+export const actionsOf = (s: Statement): string[] => [s.Action].flat();
+
+/** The statements that allow `action`. */
+export const withAction = (statements: readonly Statement[], action: string): Statement[] =>
+  statements.filter((s) => actionsOf(s).includes(action));
+
+/** Every statement of the policies attached to the role whose logical id starts with `rolePrefix`. */
+export function statementsOf(template: Template, rolePrefix: string): Statement[] {
+  return Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties?.Roles).includes(`"${rolePrefix}`))
+    .flatMap(
+      (p) => (p.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
+    );
+}
