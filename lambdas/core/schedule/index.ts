@@ -1,6 +1,8 @@
 export { isLeapYear } from './calendar.js';
 export { BOTH_DAYS_RESTRICTED, type CronSpec, cronNeverFiresReason, isCronSpec, parseCron } from './cron.js';
 export { CRON_FIELDS, type CronFieldName, type CronFieldSpec, type ParsedCronField } from './cron-fields.js';
+export { describeSchedule } from './describe.js';
+export { type DstChange, dstChangeOn } from './dst.js';
 export { toEventBridgeExpression } from './eventbridge.js';
 export { INSTANT_FORMAT_HINT, parseInstant } from './instant.js';
 export { type NextFireTimesOptions, nextFireTimes } from './next-fire-times.js';
