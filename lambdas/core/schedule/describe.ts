@@ -58,62 +58,82 @@ interface Progression {
   readonly end: number;
 }
 
-/** The values as `start, start+step, …, end` with step > 1 and at least three values, if they are one. */
+/** The values as `start, start+step, …, end` with step > 1, if they are one. */
 function progression(values: readonly number[]): Progression | undefined {
-  if (values.length < 3) return undefined;
+  if (values.length < 2) return undefined;
   const step = values[1] - values[0];
   if (step < 2 || values.some((v, i) => i > 0 && v - values[i - 1] !== step)) return undefined;
   return { start: values[0], step, end: values[values.length - 1] };
 }
 
-/** Whether a progression runs like `*\/n` or `a/n`: to the last value the field allows. */
-const toFieldEnd = (p: Progression, max: number) => p.end + p.step > max;
+/**
+ * `every 2nd hour` for `*\/2`, `every 2nd hour from 9 to 17` for `9-17/2`, undefined when the values are no
+ * such run. Two values count only as a whole `*\/n` (`*\/36` is 0 and 36); `5,20` reads better as a list.
+ */
+function everyNth(values: readonly number[], min: number, max: number, unit: string): string | undefined {
+  const p = progression(values);
+  if (p === undefined) return undefined;
+  const every = `every ${ordinal(p.step)} ${unit}`;
+  if (p.start === min && p.end + p.step > max) return every;
+  return values.length >= 3 ? `${every} from ${p.start} to ${p.end}` : undefined;
+}
+
+const isRun = (values: readonly number[]) => values[values.length - 1] - values[0] === values.length - 1;
+const plural = (word: string, values: readonly number[]) => (values.length > 1 ? `${word}s` : word);
 
 function hourSet(hours: readonly number[]): string {
   if (hours.length === 24) return 'every hour';
-  const p = progression(hours);
-  if (p !== undefined) {
-    const every = `every ${ordinal(p.step)} hour`;
-    return p.start === 0 && toFieldEnd(p, 23) ? every : `${every} from ${p.start} to ${p.end}`;
-  }
-  return `hour${hours.length > 1 ? 's' : ''} ${runs(hours, String)}`;
+  return everyNth(hours, 0, 23, 'hour') ?? `${plural('hour', hours)} ${runs(hours, String)}`;
 }
 
-/** The time of day, e.g. `At 02:00`, `Every 5 minutes between 09:00 and 17:59`. */
-function timeOfDay(spec: CronSpec): { text: string; atTimes: boolean } {
-  const minutes = spec.minute.values;
-  const hours = spec.hour.values;
-  const allMinutes = minutes.length === 60;
-  const allHours = hours.length === 24;
-  if (!allMinutes && !allHours && minutes.length * hours.length <= 4) {
-    const times = hours.flatMap((h) => minutes.map((m) => clock(h, m)));
-    return { text: `At ${joinWords(times)}`, atTimes: true };
-  }
+/** `Every 5 minutes`, `Every 15 minutes from minute 5`: steps that keep an even pace across the hour. */
+function minutePace(minutes: readonly number[]): { text: string; fromZero: boolean } | undefined {
+  if (minutes.length === 60) return { text: 'Every minute', fromZero: true };
   const p = progression(minutes);
-  let text: string;
-  if (allMinutes) text = 'Every minute';
-  else if (p !== undefined && p.start === 0 && toFieldEnd(p, 59) && 60 % p.step === 0)
-    text = `Every ${p.step} minutes`;
-  else {
-    if (minutes.length === 1 && minutes[0] === 0 && allHours) return { text: 'Every hour', atTimes: false };
-    const which = p !== undefined ? `every ${ordinal(p.step)} minute from ${p.start} to ${p.end}` : '';
-    const list = which || `minute${minutes.length > 1 ? 's' : ''} ${runs(minutes, String)}`;
-    return { text: `At ${list} past ${hourSet(hours)}`, atTimes: false };
-  }
-  if (allHours) return { text, atTimes: false };
-  const range = hours[hours.length - 1] - hours[0] === hours.length - 1;
-  const between = `between ${clock(hours[0], 0)} and ${clock(hours[hours.length - 1], 59)}`;
-  return { text: `${text} ${range ? between : `past ${hourSet(hours)}`}`, atTimes: false };
+  if (p === undefined || p.end + p.step <= 59 || 60 % p.step !== 0) return undefined;
+  const from = p.start === 0 ? '' : ` from minute ${p.start}`;
+  return { text: `Every ${p.step} minutes${from}`, fromZero: p.start === 0 };
 }
 
-function days(spec: CronSpec): string | undefined {
+interface TimeOfDay {
+  readonly text: string;
+  /** Whether the text names clock times (`At 02:00`), which read best followed by `every day`. */
+  readonly atTimes: boolean;
+}
+
+/** The time of day, e.g. `At 02:00`, `Every 5 minutes between 09:00 and 17:59`, `At minute 0 past every 2nd hour`. */
+function timeOfDay(minutes: readonly number[], hours: readonly number[]): TimeOfDay {
+  const allHours = hours.length === 24;
+  const first = hours[0];
+  const last = hours[hours.length - 1];
+  // A few fire times a day read best as clock times (`At 09:00 and 17:30`).
+  if (minutes.length <= 2 && !allHours && minutes.length * hours.length <= 6) {
+    return { text: `At ${joinWords(hours.flatMap((h) => minutes.map((m) => clock(h, m))))}`, atTimes: true };
+  }
+  const pace = minutePace(minutes);
+  if (pace !== undefined) {
+    if (allHours) return { text: pace.text, atTimes: false };
+    if (isRun(hours))
+      return { text: `${pace.text} between ${clock(first, 0)} and ${clock(last, 59)}`, atTimes: false };
+    if (pace.fromZero) return { text: `${pace.text} past ${hourSet(hours)}`, atTimes: false };
+  }
+  if (minutes.length === 1) {
+    const [m] = minutes;
+    if (allHours) return { text: m === 0 ? 'Every hour' : `At minute ${m} past every hour`, atTimes: false };
+    if (isRun(hours))
+      return { text: `Every hour from ${clock(first, m)} to ${clock(last, m)}`, atTimes: false };
+  }
+  const which = everyNth(minutes, 0, 59, 'minute') ?? `${plural('minute', minutes)} ${runs(minutes, String)}`;
+  return { text: `At ${which} past ${hourSet(hours)}`, atTimes: false };
+}
+
+/** `on day 1 of the month`, `on Monday to Friday`, or undefined when every day matches. */
+function days(spec: CronSpec, ofMonths: string): string | undefined {
   const dom = spec.dayOfMonth.values;
   const dow = spec.dayOfWeek.values;
   if (dom.length < 31) {
-    const p = progression(dom);
-    if (p !== undefined && p.start === 1 && toFieldEnd(p, 31))
-      return `on every ${ordinal(p.step)} day of the month`;
-    return `on day${dom.length > 1 ? 's' : ''} ${runs(dom, String)} of the month`;
+    const nth = everyNth(dom, 1, 31, 'day');
+    return `on ${nth ?? `${plural('day', dom)} ${runs(dom, String)}`} of ${ofMonths}`;
   }
   if (dow.length < 7) {
     const mondayFirst = dow.map((d) => (d === 0 ? 7 : d)).sort((a, b) => a - b);
@@ -126,12 +146,20 @@ function describeCron(schedule: CronSchedule, tz: string): string {
   const parsed = parseCron(schedule.expression);
   const fallback = `Cron ${schedule.expression}, ${tz}`;
   if (!isCronSpec(parsed)) return fallback;
-  const time = timeOfDay(parsed);
+  const time = timeOfDay(parsed.minute.values, parsed.hour.values);
+  const allMonths = parsed.month.values.length === 12;
+  const monthValues = parsed.month.values;
+  const months = runs(monthValues, (m) => MONTH_NAMES[m]);
   const parts = [time.text];
-  const day = days(parsed);
+  const day = days(parsed, allMonths ? 'the month' : months);
   if (day !== undefined) parts.push(day);
   else if (time.atTimes) parts.push('every day');
-  if (parsed.month.values.length < 12) parts.push(`in ${runs(parsed.month.values, (m) => MONTH_NAMES[m])}`);
+  // A day-of-month phrase already names the months (`on day 1 of January`).
+  if (!allMonths && parsed.dayOfMonth.values.length === 31) {
+    const span = monthValues.length >= 3 && isRun(monthValues);
+    const [from, to] = [monthValues[0], monthValues[monthValues.length - 1]];
+    parts.push(span ? `from ${MONTH_NAMES[from]} to ${MONTH_NAMES[to]}` : `in ${months}`);
+  }
   const text = `${parts.join(' ')}, ${tz}`;
   return text.length <= MAX_LENGTH ? text : fallback;
 }
