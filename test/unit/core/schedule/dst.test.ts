@@ -1,5 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nextFireTimes } from '../../../../lambdas/core/schedule/index.js';
+import {
+  dstChangeOn,
+  nextFireTimes,
+  wallToInstants,
+  zoneOffsetMs,
+} from '../../../../lambdas/core/schedule/index.js';
 
 // Transition dates checked by hand:
 // America/New_York: DST 2nd Sun Mar 02:00 → 03:00 (2026-03-08, 2027-03-14), ends 1st Sun Nov 02:00 → 01:00
@@ -273,5 +279,93 @@ describe('nextFireTimes across DST transitions', () => {
     );
     const nextMidnight = Date.parse('2026-03-09T04:00:00Z'); // 00:00 EDT on 03-09
     expect(times.filter((t) => t.getTime() < nextMidnight)).toHaveLength(23 * 60);
+  });
+});
+
+describe('dstChangeOn', () => {
+  it.each([
+    ['Europe/Berlin', '2026-03-29T12:00:00Z', 'forward', 60, '2026-03-29T01:00:00.000Z'],
+    ['Europe/Berlin', '2026-03-28T23:00:00Z', 'forward', 60, '2026-03-29T01:00:00.000Z'], // 00:00 CET
+    ['Europe/Berlin', '2026-10-25T12:00:00Z', 'back', 60, '2026-10-25T01:00:00.000Z'],
+    ['Europe/Berlin', '2026-10-25T22:59:59Z', 'back', 60, '2026-10-25T01:00:00.000Z'], // 23:59:59 CET
+    ['America/New_York', '2026-03-08T12:00:00Z', 'forward', 60, '2026-03-08T07:00:00.000Z'],
+    ['America/New_York', '2026-11-01T12:00:00Z', 'back', 60, '2026-11-01T06:00:00.000Z'],
+    ['Australia/Sydney', '2026-10-04T00:00:00Z', 'forward', 60, '2026-10-03T16:00:00.000Z'],
+    ['Australia/Lord_Howe', '2026-10-04T00:00:00Z', 'forward', 30, '2026-10-03T15:30:00.000Z'],
+    ['Australia/Lord_Howe', '2026-04-05T00:00:00Z', 'back', 30, '2026-04-04T15:00:00.000Z'],
+    // Chile switches at midnight: the change belongs to the day the clocks show right after it.
+    ['America/Santiago', '2026-04-04T12:00:00Z', 'back', 60, '2026-04-05T03:00:00.000Z'], // 24:00 → Sat 23:00
+    ['America/Santiago', '2026-09-06T12:00:00Z', 'forward', 60, '2026-09-06T04:00:00.000Z'], // 00:00 → 01:00
+    // Samoa skipped 2011-12-30 entirely; 31 December starts with the jump.
+    ['Pacific/Apia', '2011-12-30T12:00:00Z', 'forward', 1440, '2011-12-30T10:00:00.000Z'],
+  ])('%s on the local day of %s: %s by %i minutes at %s', (zone, time, kind, shiftMinutes, at) => {
+    expect(dstChangeOn(new Date(time), zone)).toEqual({ kind, shiftMinutes, at });
+  });
+
+  it.each([
+    ['Europe/Berlin', '2026-03-28T22:59:59Z'], // 23:59:59 on the Saturday before
+    ['Europe/Berlin', '2026-03-30T12:00:00Z'],
+    ['Europe/Berlin', '2026-10-25T23:00:00Z'], // 00:00 on the Monday after
+    ['America/New_York', '2026-07-04T12:00:00Z'],
+    ['America/Santiago', '2026-04-05T12:00:00Z'],
+    ['America/Santiago', '2026-09-05T12:00:00Z'],
+    ['Asia/Kolkata', '2026-03-29T12:00:00Z'],
+    ['UTC', '2026-03-29T12:00:00Z'],
+    ['UTC', '2026-10-25T12:00:00Z'],
+  ])('%s has no change on the local day of %s', (zone, time) => {
+    expect(dstChangeOn(new Date(time), zone)).toBeUndefined();
+  });
+
+  it('answers undefined for an invalid Date and throws for an unknown zone', () => {
+    expect(dstChangeOn(new Date(Number.NaN), 'Europe/Berlin')).toBeUndefined();
+    expect(() => dstChangeOn(new Date('2026-03-29T12:00:00Z'), 'Mars/Olympus')).toThrow(RangeError);
+  });
+
+  // Zones whose midnight always exists once, so a local day is simply [its midnight, the next midnight).
+  const zoneArb = fc.constantFrom(
+    'UTC',
+    'Europe/Berlin',
+    'Europe/London',
+    'America/New_York',
+    'Australia/Sydney',
+    'Australia/Lord_Howe',
+    'Asia/Kolkata',
+  );
+  const DAY = 86_400_000;
+  const transitionArb = fc.constantFrom(
+    '2026-03-08T07:00:00Z',
+    '2026-03-29T01:00:00Z',
+    '2026-10-03T15:30:00Z',
+    '2026-10-03T16:00:00Z',
+    '2026-10-25T01:00:00Z',
+    '2026-11-01T06:00:00Z',
+  );
+  const timeArb = fc.oneof(
+    fc.integer({ min: Date.parse('2024-01-01T00:00:00Z'), max: Date.parse('2031-12-31T00:00:00Z') }),
+    fc
+      .tuple(transitionArb, fc.integer({ min: -2 * DAY, max: 2 * DAY }))
+      .map(([t, delta]) => Date.parse(t) + delta),
+  );
+
+  it('is defined exactly when the offset at the start of the local day differs from the one at its end', () => {
+    fc.assert(
+      fc.property(zoneArb, timeArb, (zone, time) => {
+        const midnight = Math.floor((time + zoneOffsetMs(zone, time)) / DAY) * DAY;
+        const start = wallToInstants(zone, midnight)[0];
+        const end = wallToInstants(zone, midnight + DAY)[0] - 1;
+        const [before, after] = [zoneOffsetMs(zone, start), zoneOffsetMs(zone, end)];
+        const change = dstChangeOn(new Date(time), zone);
+        expect(change !== undefined).toBe(before !== after);
+        if (change === undefined) return;
+        const at = Date.parse(change.at);
+        expect(at).toBeGreaterThan(start);
+        expect(at).toBeLessThanOrEqual(end);
+        expect(zoneOffsetMs(zone, at - 1)).toBe(before);
+        expect(zoneOffsetMs(zone, at)).toBe(after);
+        expect(change.kind).toBe(after > before ? 'forward' : 'back');
+        expect(change.shiftMinutes).toBe(Math.abs(after - before) / 60_000);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
