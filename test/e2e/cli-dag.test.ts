@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import validator from 'asl-validator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PLACEHOLDER_ARNS } from '../../bin/commands/dag-compile.js';
 import { compileDag } from '../../lambdas/core/dag/compile.js';
+import { runCli } from './support/kairos-cli.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'kairos-dag-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -26,22 +24,8 @@ function file(name: string, body: unknown): string {
   return path;
 }
 
-/** `kairos dag compile …` as a child process: exit code, stdout, stderr. */
-async function kairos(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [
-      '--import',
-      'tsx',
-      'bin/kairos.ts',
-      'dag',
-      ...args,
-    ]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** `kairos dag …` of the built CLI as a child process: exit code, stdout, stderr. */
+const kairos = (...args: string[]) => runCli(['dag', ...args]);
 
 describe('kairos dag compile', () => {
   it('prints the ASL of a tasks array, valid and identical to what the compiler gives', async () => {
