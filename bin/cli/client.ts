@@ -17,6 +17,9 @@ export interface ApiReply<T = unknown> {
   readonly text: string;
 }
 
+const uriEncode = (text: string) =>
+  encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
 /** What a failed fetch was about, for a message a person can act on. */
 function networkCause(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -29,8 +32,11 @@ export class ApiClient {
 
   async call<T = unknown>(method: string, path: string, options: CallOptions = {}): Promise<ApiReply<T>> {
     const url = new URL(this.target.baseUrl + path);
-    for (const [key, value] of Object.entries(options.query ?? {}))
-      if (value !== undefined) url.searchParams.set(key, String(value));
+    // RFC 3986 encoding (a space is %20, never +): what SigV4 signs, so the wire and the signature agree.
+    url.search = Object.entries(options.query ?? {})
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => `${uriEncode(key)}=${uriEncode(String(value))}`)
+      .join('&');
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     let body: string | undefined;
     if (options.body !== undefined) {

@@ -1,9 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliRuntime, runCli, startCliRuntime } from './support/kairos-cli.js';
+import { type CliRuntime, freePort, runCli, startCliRuntime } from './support/kairos-cli.js';
 
 /**
  * `kairos local` and the `jobs` and `token` commands of the built CLI, each as a child process, against one
@@ -314,13 +313,3 @@ describe('kairos jobs: errors and exit codes', () => {
     expect(existsSync(join(rt.home, 'token'))).toBe(true);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

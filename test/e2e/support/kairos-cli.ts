@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { buildCli, CLI_FILE, ROOT } from '../../../scripts/build-cli.js';
 
@@ -141,4 +142,15 @@ export async function startCliRuntime(home: string): Promise<CliRuntime> {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** A port nothing listens on (one the OS just handed out and got back). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
