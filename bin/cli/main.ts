@@ -1,5 +1,5 @@
 import { type Command, GLOBAL_HELP, parseCommandArgs } from './command.js';
-import { createContext } from './context.js';
+import { createContext, type Io } from './context.js';
 import { describeFailure, UsageError } from './errors.js';
 
 /** Global flags that take a value, so `kairos --output json jobs list` finds the command words after them. */
@@ -43,11 +43,6 @@ function groupUsage(group: string, commands: readonly Command[]): string {
   return `Usage: kairos ${group} <command> [flags]\n\nCommands:\n${column(commands)}\n\n\`kairos ${group} <command> --help\` shows a command's flags.`;
 }
 
-export interface Io {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
-}
-
 /** Runs one command line; resolves with the exit code, having written any failure to stderr. */
 export async function runCli(commands: readonly Command[], argv: readonly string[], io: Io): Promise<number> {
   try {
@@ -87,6 +82,6 @@ async function dispatch(commands: readonly Command[], argv: readonly string[], i
     io.stdout.write(`${cmd.usage}\n\n${GLOBAL_HELP}\n`);
     return 0;
   }
-  const ctx = createContext(values as Record<string, string | undefined>, cmd.usage);
+  const ctx = createContext(values as Record<string, string | undefined>, cmd.usage, io);
   return (await cmd.run(ctx, values, args)) ?? 0;
 }
