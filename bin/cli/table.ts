@@ -14,7 +14,8 @@ const width = (text: string) => [...text].length;
 
 export function truncate(text: string, max: number): string {
   const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
+  if (chars.length <= max) return text;
+  return `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
 }
 
 /** Newlines and tabs inside a cell would break the grid: they become spaces. */
