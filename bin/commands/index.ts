@@ -2,6 +2,7 @@
 import type { Command } from '../cli/command.js';
 import { backfill } from './backfill.js';
 import { dagCompileCommand } from './dag.js';
+import { dashboard } from './dashboard.js';
 import { JOB_COMMANDS } from './jobs.js';
 import { local } from './local.js';
 import { preview } from './preview.js';
@@ -16,4 +17,5 @@ export const COMMANDS: readonly Command[] = [
   preview,
   dagCompileCommand,
   tokenCreate,
+  dashboard,
 ];

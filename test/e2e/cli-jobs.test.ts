@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliRuntime, freePort, runCli, startCliRuntime } from './support/kairos-cli.js';
+import { type CliRuntime, freePort, runCli, startCliRuntime, startCliServer } from './support/kairos-cli.js';
 
 /**
  * `kairos local` and the `jobs` and `token` commands of the built CLI, each as a child process, against one
@@ -249,6 +249,25 @@ describe('kairos jobs', () => {
     expect(gone.stdout).toMatch(/^Status: +DELETED$/m);
     expect((await kairos('jobs', 'list')).stdout).not.toContain(jobId);
     expect((await kairos('jobs', 'list', '--status', 'deleted')).stdout).toContain(jobId);
+  });
+});
+
+describe('kairos dashboard without an endpoint', () => {
+  it('fronts the local runtime, adding its token to the calls the page makes', async () => {
+    const proxy = await startCliServer(
+      ['dashboard', '--port', '0'],
+      /(http:\/\/127\.0\.0\.1:\d+\/[\w-]+\/)/,
+      rt.env,
+    );
+    try {
+      const base = proxy.ready[1];
+      expect(proxy.output()).toContain(`Kairos dashboard for ${rt.url}: ${base}`);
+      const res = await fetch(new URL('v1/jobs?status=ACTIVE,PAUSED,DELETED&limit=100', base));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual(await apiGet('/v1/jobs?status=ACTIVE,PAUSED,DELETED&limit=100'));
+    } finally {
+      await proxy.stop();
+    }
   });
 });
 

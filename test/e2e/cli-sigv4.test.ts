@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freePort, runCli } from './support/kairos-cli.js';
+import { freePort, runCli, startCliServer } from './support/kairos-cli.js';
 
 /**
  * The CLI against a deployed stack: a local HTTP server stands in for API Gateway, and each request's SigV4
@@ -219,5 +219,100 @@ describe('kairos with --endpoint: SigV4 with the default credential chain', () =
     const res = await runCli(['--endpoint', closed, 'jobs', 'list'], { env: credentials });
     expect(res.code).toBe(1);
     expect(res.stderr).toBe(`kairos: cannot reach ${closed}: ECONNREFUSED\n`);
+  });
+});
+
+describe('kairos dashboard: the page on localhost, its API calls signed on the way through', () => {
+  const PROXY_URL = /Kairos dashboard for \S+: (http:\/\/127\.0\.0\.1:\d+\/[\w-]+\/)/;
+
+  it('serves the page in proxy mode and forwards its calls to the endpoint, signed', async () => {
+    const proxy = await startCliServer(
+      ['dashboard', '--endpoint', endpoint, '--port', '0'],
+      PROXY_URL,
+      credentials,
+    );
+    try {
+      const base = proxy.ready[1];
+      const page = await fetch(base);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      const prefix = new URL(base).pathname;
+      expect(html).toContain(`<base href="${prefix}">`);
+      expect(html).toContain('<meta name="kairos-config" content="{&quot;auth&quot;:&quot;proxy&quot;}">');
+      const csp = page.headers.get('content-security-policy')!;
+      expect(csp).toMatch(/script-src 'sha256-[\w+/=]+'/);
+      expect(csp).toContain("connect-src 'self'");
+
+      const list = await fetch(new URL('v1/jobs?limit=5', base));
+      expect(list.status).toBe(200);
+      expect(await list.json()).toEqual({ items: [], nextCursor: null });
+      const created = await fetch(new URL('v1/jobs', base), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: 'session=secret' },
+        body: JSON.stringify({ name: 'via-proxy', schedule: { type: 'immediate' } }),
+      });
+      expect(created.status).toBe(201);
+      expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual([
+        'GET /prod/v1/jobs?limit=5',
+        'POST /prod/v1/jobs',
+      ]);
+      for (const req of seen) {
+        const sig = recompute(req);
+        expect(sig).toMatchObject({ keyId: KEY_ID, region: REGION, service: 'execute-api' });
+        expect(sig.signature).toBe(sig.expected);
+      }
+      expect(seen[1].headers.cookie).toBeUndefined();
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('refuses requests it did not serve the page for: no prefix, other origins, other hosts, non-JSON bodies', async () => {
+    const proxy = await startCliServer(
+      ['dashboard', '--endpoint', endpoint, '--port', '0'],
+      PROXY_URL,
+      credentials,
+    );
+    try {
+      const base = proxy.ready[1];
+      const origin = new URL(base).origin;
+      const status = async (url: string | URL, init: RequestInit = {}) => (await fetch(url, init)).status;
+      expect(await status(`${origin}/v1/jobs`)).toBe(404);
+      expect(await status(new URL('v1/jobs', base), { headers: { origin: 'https://evil.example' } })).toBe(
+        403,
+      );
+      expect(await status(new URL('v1/jobs', base), { headers: { 'sec-fetch-site': 'cross-site' } })).toBe(
+        403,
+      );
+      const textPost = { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' };
+      expect(await status(new URL('v1/jobs', base), textPost)).toBe(415);
+      expect(await status(new URL('elsewhere', base))).toBe(404);
+      // A DNS-rebound name pointing at 127.0.0.1 still says its own name in Host.
+      const rebound = await new Promise<number>((resolve, reject) => {
+        const url = new URL('v1/jobs', base);
+        import('node:http').then(({ request }) =>
+          request(url, { headers: { host: 'attacker.example' } }, (res) => resolve(res.statusCode!))
+            .on('error', reject)
+            .end(),
+        );
+      });
+      expect(rebound).toBe(403);
+      expect(seen).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('sends KAIROS_TOKEN instead of signing when it is set', async () => {
+    const proxy = await startCliServer(['dashboard', '--port', '0'], PROXY_URL, {
+      KAIROS_ENDPOINT: endpoint,
+      KAIROS_TOKEN: 'kairos_localtoken',
+    });
+    try {
+      expect((await fetch(new URL('v1/jobs', proxy.ready[1]))).status).toBe(200);
+      expect(seen[0].headers.authorization).toBe('Bearer kairos_localtoken');
+    } finally {
+      await proxy.stop();
+    }
   });
 });

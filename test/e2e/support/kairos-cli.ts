@@ -93,31 +93,36 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
   });
 }
 
-export interface CliRuntime {
-  readonly url: string;
-  readonly port: string;
-  readonly home: string;
-  /** Environment that points the CLI at this runtime the default way: KAIROS_PORT and KAIROS_HOME. */
-  readonly env: NodeJS.ProcessEnv;
-  /** Everything the runtime printed so far, for a failing test's message. */
+/** A long-running command of the built CLI (`local`, `dashboard`) in its own process. */
+export interface CliServer {
+  /** What matched `ready` in its output. */
+  readonly ready: RegExpExecArray;
+  /** Everything it printed so far, for a failing test's message. */
   output(): string;
   stop(): Promise<void>;
 }
 
-/** `kairos local --port 0` of the built CLI in its own process, resolved once it prints its URL. */
-export async function startCliRuntime(home: string): Promise<CliRuntime> {
+/** Starts `kairos <args>` and resolves once its output matches `ready`. */
+export async function startCliServer(
+  args: readonly string[],
+  ready: RegExp,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliServer> {
   const file = await builtCli();
-  const child = spawn(process.execPath, [file, 'local', '--port', '0', '--home', home], {
+  const child = spawn(process.execPath, [file, ...args], {
     cwd: ROOT,
-    env: cliEnv(),
+    env: cliEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`kairos local did not start:\n${output}`)), 30_000);
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`kairos ${args.join(' ')} did not start:\n${output}`)),
+      30_000,
+    );
     const onData = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-100_000);
-      const found = /Kairos (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      const found = ready.exec(output);
       if (found) {
         clearTimeout(timer);
         resolve(found);
@@ -125,15 +130,13 @@ export async function startCliRuntime(home: string): Promise<CliRuntime> {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`kairos local exited with ${code}:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`kairos ${args.join(' ')} exited with ${code}:\n${output}`)),
+    );
   });
   child.removeAllListeners('exit');
-  const port = new URL(url).port;
   return {
-    url,
-    port,
-    home,
-    env: { KAIROS_PORT: port, KAIROS_HOME: home },
+    ready: match,
     output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
@@ -142,6 +145,24 @@ export async function startCliRuntime(home: string): Promise<CliRuntime> {
         child.kill('SIGTERM');
       }),
   };
+}
+
+export interface CliRuntime extends CliServer {
+  readonly url: string;
+  readonly port: string;
+  readonly home: string;
+  /** Environment that points the CLI at this runtime the default way: KAIROS_PORT and KAIROS_HOME. */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** `kairos local --port 0` of the built CLI in its own process, resolved once it prints its URL. */
+export async function startCliRuntime(home: string): Promise<CliRuntime> {
+  const server = await startCliServer(
+    ['local', '--port', '0', '--home', home],
+    /Kairos (http:\/\/127\.0\.0\.1:(\d+))/,
+  );
+  const [, url, port] = server.ready;
+  return { ...server, url, port, home, env: { KAIROS_PORT: port, KAIROS_HOME: home } };
 }
 
 /** A port nothing listens on (one the OS just handed out and got back). */
