@@ -52,12 +52,18 @@ function start(root: HTMLElement) {
     ? createCognitoClient(config.cognito, { fetch: window.fetch.bind(window) })
     : undefined;
 
-  // `#token=…` (the link `npm start` prints): keep the token in this tab and take it out of the address bar.
-  const fragmentToken = config.auth === 'token' ? tokenFromFragment(window.location.hash) : undefined;
-  if (fragmentToken) {
-    tokens.set(fragmentToken);
+  /**
+   * `#token=…` (the link `npm start` prints): keeps the token in this tab and takes it out of the address bar.
+   * Answers whether there was one.
+   */
+  function takeFragmentToken(): boolean {
+    const token = config.auth === 'token' ? tokenFromFragment(window.location.hash) : undefined;
+    if (!token) return false;
+    tokens.set(token);
     history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/jobs`);
+    return true;
   }
+  takeFragmentToken();
 
   /** During sign-in a 401 is the form's answer, not a reason to show the form again. */
   let checkingCredentials = false;
@@ -225,7 +231,9 @@ function start(root: HTMLElement) {
     if (!main.isConnected) return;
     scope?.dispose();
     scope = new Scope();
+    // What was said about the last page's actions does not belong to the next one.
     fill(alerts);
+    notice.textContent = '';
     const current: Route = parseRoute(window.location.hash);
     const ctx = ctxFor(scope);
     const titles = {
@@ -263,7 +271,11 @@ function start(root: HTMLElement) {
     if (focus) main.querySelector<HTMLElement>('h1')?.focus();
   }
 
-  window.addEventListener('hashchange', () => route());
+  window.addEventListener('hashchange', () => {
+    // A sign-in link opened in a tab that already shows the page changes only the hash.
+    if (takeFragmentToken()) enterWithStoredCredentials();
+    else route();
+  });
   // In-page links are handled here: under a <base href> that differs from the page's own path, a browser would
   // otherwise resolve `#/jobs` to another URL and load the page again.
   document.addEventListener('click', (event) => {
@@ -275,22 +287,25 @@ function start(root: HTMLElement) {
     if (window.location.hash !== href) window.location.hash = href;
   });
 
-  if (!signedIn()) {
-    signIn();
-    return;
+  function enterWithStoredCredentials() {
+    scope?.dispose();
+    scope = undefined;
+    fill(root, h('p', { class: 'muted loading' }, 'Loading…'));
+    whoAmI()
+      .then((who) => {
+        me = who;
+        showApp();
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) return; // onUnauthorized shows the sign-in
+        // The API is down or failing: show why, and keep the shell so the pages can retry on their own.
+        showApp();
+        fill(alerts, errorBox(error, 'Could not ask the API who you are.'));
+      });
   }
-  fill(root, h('p', { class: 'muted loading' }, 'Loading…'));
-  whoAmI()
-    .then((who) => {
-      me = who;
-      showApp();
-    })
-    .catch((error: unknown) => {
-      if (error instanceof ApiError && error.status === 401) return; // onUnauthorized shows the sign-in
-      // The API is down or failing: show why, and keep the shell so the pages can retry on their own.
-      showApp();
-      fill(alerts, errorBox(error, 'Could not ask the API who you are.'));
-    });
+
+  if (signedIn()) enterWithStoredCredentials();
+  else signIn();
 }
 
 start(document.getElementById('app') ?? document.body);

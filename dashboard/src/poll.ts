@@ -22,11 +22,11 @@ export interface Poller {
 
 /**
  * Calls `tick` every `intervalMs` while visible, the first time after `intervalMs` or at `now()`. `tick`
- * answers false to stop.
+ * answers false to stop. A function interval is asked after each tick (faster while something runs).
  */
 export function poll(
   tick: () => Promise<unknown>,
-  intervalMs: number,
+  intervalMs: number | (() => number),
   visibility: Visibility,
   timers: Timers,
 ): Poller {
@@ -56,7 +56,11 @@ export function poll(
     if (pendingNow) {
       pendingNow = false;
       schedule(0);
-    } else schedule(intervalMs);
+    } else schedule(interval());
+  }
+
+  function interval(): number {
+    return typeof intervalMs === 'function' ? intervalMs() : intervalMs;
   }
 
   const unsubscribe = visibility.onChange(() => {
@@ -73,7 +77,7 @@ export function poll(
     unsubscribe();
   }
 
-  schedule(intervalMs);
+  schedule(interval());
   return {
     stop,
     now() {

@@ -26,7 +26,7 @@ export class Scope {
   }
 
   /** A refresh loop that ends with the page (see poll.ts). */
-  poll(tick: () => Promise<unknown>, intervalMs: number): Poller {
+  poll(tick: () => Promise<unknown>, intervalMs: number | (() => number)): Poller {
     const poller = poll(
       async () => (this.isDisposed ? false : tick()),
       intervalMs,

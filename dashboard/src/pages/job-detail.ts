@@ -16,6 +16,7 @@ import {
 import { dagGraph } from '../graph/view.js';
 import { fireTimeRows, scheduleText, zoneOf } from '../model.js';
 import { hrefs } from '../routes.js';
+import { isTerminal } from '../status.js';
 import {
   actionButton,
   emptyState,
@@ -29,7 +30,9 @@ import {
 } from '../ui.js';
 
 const REFRESH_MS = 5000;
-const SLA_EVERY = 6; // refreshes: 30 s
+/** While one of its runs is unfinished the page follows it as closely as the run page does. */
+const ACTIVE_REFRESH_MS = 1000;
+const SLA_EVERY_MS = 30_000;
 
 export function jobDetailPage(ctx: PageContext, jobId: string): HTMLElement {
   const path = `v1/jobs/${encodeURIComponent(jobId)}`;
@@ -42,7 +45,9 @@ export function jobDetailPage(ctx: PageContext, jobId: string): HTMLElement {
   const history = h('div', null, loading('runs'));
   const sla = h('div', null, loading('the SLA record'));
   let runLimit = 20;
-  let tick = 0;
+  let slaReadAt = 0;
+  let activeRuns = false;
+  let endedRuns = -1;
   let shownVersion = -1;
   let shownStatus = '';
   let builtLayout = false;
@@ -87,7 +92,10 @@ export function jobDetailPage(ctx: PageContext, jobId: string): HTMLElement {
       fill(definition, definitionView(job));
     }
     const loads: Promise<void>[] = [loadFireTimes(job), loadHistory()];
-    if (tick++ % SLA_EVERY === 0) loads.push(loadSla(job));
+    if (Date.now() - slaReadAt >= SLA_EVERY_MS) {
+      slaReadAt = Date.now();
+      loads.push(loadSla(job));
+    }
     await Promise.all(loads);
   }
 
@@ -133,6 +141,13 @@ export function jobDetailPage(ctx: PageContext, jobId: string): HTMLElement {
     try {
       const page = await ctx.api.get<Page<Run>>(`${path}/runs`, { limit: runLimit });
       if (ctx.scope.disposed) return;
+      activeRuns = page.items.some((run) => !isTerminal(run.status));
+      // A run that ended changes the SLA record: read it on this refresh rather than up to 30 s later.
+      const ended = page.items.filter((run) => isTerminal(run.status)).length;
+      if (ended !== endedRuns) {
+        if (endedRuns >= 0) slaReadAt = 0;
+        endedRuns = ended;
+      }
       fill(history, historyView(page));
     } catch (error) {
       if (!ctx.scope.disposed)
@@ -222,7 +237,7 @@ export function jobDetailPage(ctx: PageContext, jobId: string): HTMLElement {
     ];
   }
 
-  const poller = ctx.scope.poll(refresh, REFRESH_MS);
+  const poller = ctx.scope.poll(refresh, () => (activeRuns ? ACTIVE_REFRESH_MS : REFRESH_MS));
   poller.now();
 
   return h(
@@ -253,7 +268,7 @@ function definitionView(job: Job): Child {
           : '—',
     ],
     job.tasks ? ['Tasks', `${job.tasks.length} (DAG)`] : ['Target', describeTarget(job.target)],
-    ['Retry', job.retry?.maxAttempts ? `up to ${job.retry.maxAttempts} attempts` : 'default'],
+    ['Retry', retryText(job.retry?.maxAttempts)],
     ['Timeout', job.timeoutSeconds ? formatDuration(job.timeoutSeconds * 1000) : '1 h (default)'],
     ['SLA', job.sla ? slaText(job.sla) : 'none'],
     [
@@ -285,6 +300,11 @@ function definitionView(job: Job): Child {
       : null,
     h('details', null, h('summary', null, 'Definition as JSON'), jsonBlock(definition)),
   ];
+}
+
+function retryText(maxAttempts: number | undefined): string {
+  if (maxAttempts === undefined) return 'default';
+  return maxAttempts === 1 ? '1 attempt, no retries' : `up to ${maxAttempts} attempts`;
 }
 
 function slaText(sla: NonNullable<Job['sla']>): string {

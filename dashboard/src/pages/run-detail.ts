@@ -4,6 +4,7 @@
  * updates what changed in place (no reload); it stops when the run ends or the page is left, and pauses while
  * the tab is hidden.
  */
+import { ApiError } from '../api.js';
 import type { Job, Run, TaskState } from '../api-types.js';
 import type { PageContext } from '../context.js';
 import { type Child, fill, h } from '../dom.js';
@@ -64,7 +65,7 @@ export function runDetailPage(ctx: PageContext, runId: string): HTMLElement {
       );
       built = false;
       // A missing run stays missing; anything else may pass (a restart, throttling): keep trying.
-      return !(error instanceof Error && 'status' in error && (error as { status: number }).status === 404);
+      return !(error instanceof ApiError && error.status === 404);
     }
     if (ctx.scope.disposed) return false;
     current = run;
@@ -300,7 +301,19 @@ export function runDetailPage(ctx: PageContext, runId: string): HTMLElement {
           : emptyState('The log is empty.', 'The target wrote nothing.'),
       );
     } catch (error) {
-      if (!ctx.scope.disposed) fill(logs, heading, errorBox(error, 'Could not load the log.', ctx.me?.role));
+      if (ctx.scope.disposed) return;
+      // An attempt's log is written when it ends (a DAG task's when the task does): a 404 before that is normal.
+      if (error instanceof ApiError && error.status === 404) {
+        const running = !isTerminal(run.status);
+        fill(
+          logs,
+          heading,
+          emptyState(
+            running ? 'No log yet.' : 'No log was kept for this.',
+            running ? 'It appears here when the attempt (or the selected task) ends.' : error.detail,
+          ),
+        );
+      } else fill(logs, heading, errorBox(error, 'Could not load the log.', ctx.me?.role));
     }
   }
 

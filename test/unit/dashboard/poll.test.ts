@@ -132,6 +132,26 @@ describe('refresh loop', () => {
     poller.stop();
   });
 
+  it('asks a function interval after each tick (faster while something runs)', async () => {
+    const h = harness();
+    let ticks = 0;
+    const poller = poll(
+      async () => void ticks++,
+      () => (ticks >= 1 && ticks < 3 ? 100 : 1000),
+      h.visibility,
+      h.timers,
+    );
+    await h.advance(1000);
+    expect(ticks).toBe(1);
+    await h.advance(200);
+    expect(ticks).toBe(3);
+    await h.advance(999);
+    expect(ticks).toBe(3);
+    await h.advance(1);
+    expect(ticks).toBe(4);
+    poller.stop();
+  });
+
   it('keeps going after a failing tick (the page shows the error, the API may recover)', async () => {
     const h = harness();
     let ticks = 0;
