@@ -15,8 +15,10 @@ Runs Kairos locally on 127.0.0.1 until Ctrl-C; state survives restarts.
 async function ensureTypeScriptLoader(): Promise<void> {
   const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
   if (flags.includes('tsx')) return;
-  const { register } = await import('tsx/esm/api');
-  register();
+  // Both hooks, as `node --import tsx` registers them: a .ts file outside an ESM package loads as CommonJS.
+  const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+  esm.register();
+  cjs.register();
 }
 
 export const local = command({

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,15 @@ import { TERMINAL } from './support/local-api.js';
 const dir = mkdtempSync(join(tmpdir(), 'kairos-cli-runs-'));
 let rt: CliRuntime;
 beforeAll(async () => {
-  rt = await startCliRuntime(join(dir, 'home'));
+  // A local Lambda handler written in TypeScript: the built CLI (plain JavaScript) must load it all the same.
+  const home = join(dir, 'home');
+  mkdirSync(home);
+  writeFileSync(join(home, 'functions.json'), JSON.stringify({ 'kairos-greet': 'greet.ts#handler' }));
+  writeFileSync(
+    join(home, 'greet.ts'),
+    "export const handler = async (event: unknown): Promise<string> => 'hi ' + JSON.stringify(event);\n",
+  );
+  rt = await startCliRuntime(home);
 });
 afterAll(async () => {
   await rt?.stop();
@@ -32,7 +40,7 @@ async function api(method: string, path: string, body?: unknown): Promise<any> {
 /** A job that fires only once a year (so no scheduled run gets in the way), running `command`. */
 async function createJob(command: string[], extra: Record<string, unknown> = {}): Promise<string> {
   const job = await api('POST', '/v1/jobs', {
-    name: `job-${command[0]}`,
+    name: `job-${command[0] ?? 'lambda'}`,
     schedule: { type: 'cron', expression: '0 0 1 1 *' },
     target: { type: 'command', command },
     retry: { maxAttempts: 1 },
@@ -170,6 +178,12 @@ describe('kairos runs', () => {
     const taskLog = await kairos('runs', 'logs', run, '--task', 'extract');
     expect(taskLog.code, taskLog.stderr).toBe(0);
     expect(taskLog.stdout).toContain('extracting');
+  });
+
+  it('runs a local Lambda handler written in TypeScript (kairos local of the built CLI loads it)', async () => {
+    const jobId = await createJob([], { target: { type: 'lambda', functionArn: 'kairos-greet' } });
+    const run = await waitForRun(await startRun(jobId));
+    expect(run.status, JSON.stringify(run.error)).toBe('SUCCEEDED');
   });
 
   it('errors: unknown run 404 (exit 1), bad flags and missing ids (exit 2)', async () => {
