@@ -26,10 +26,18 @@ export function nodeStatusText(state: TaskState | undefined, now: number): strin
   return `${symbolOf(status)} ${statusLabel(status)}${retry}${elapsed === undefined ? '' : ` · ${formatDuration(elapsed)}`}`;
 }
 
-export function dagGraph(
-  tasks: readonly DagTask[],
-  options: { onSelect?: (taskId: string) => void; label?: string } = {},
-): DagGraphView {
+export interface DagGraphOptions {
+  readonly label?: string;
+  /** Makes the boxes buttons: a click or Enter/Space picks the task. */
+  readonly onSelect?: (taskId: string) => void;
+  /**
+   * A definition's graph (no run): each box's second line is this text instead of a state, and it never
+   * changes.
+   */
+  readonly caption?: (taskId: string) => string;
+}
+
+export function dagGraph(tasks: readonly DagTask[], options: DagGraphOptions = {}): DagGraphView {
   const layout = layoutDag(tasks);
   const nodes = new Map<string, { g: SVGGElement; status: SVGTextElement; title: SVGTitleElement }>();
   const edges: { from: string; path: SVGPathElement; head: SVGPathElement }[] = [];
@@ -50,23 +58,36 @@ export function dagGraph(
   const nodeLayer = s('g', { class: 'nodes' });
   for (const box of layout.nodes) {
     const title = s('title', null, box.id);
-    const status = s('text', { class: 'node-status', x: box.x + 12, y: box.y + 38 }, '');
+    const caption = options.caption?.(box.id);
+    const status = s(
+      'text',
+      { class: 'node-status', x: box.x + 12, y: box.y + 38 },
+      caption ? clip(caption) : '',
+    );
+    const interactive = options.onSelect !== undefined;
     const g = s(
       'g',
-      { class: 'node', 'data-task': box.id, tabindex: 0, role: 'button' },
+      {
+        class: caption === undefined ? 'node' : 'node static',
+        'data-task': box.id,
+        tabindex: interactive ? 0 : null,
+        role: interactive ? 'button' : null,
+      },
       title,
       s('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 8, ry: 8 }),
       s('text', { class: 'node-id', x: box.x + 12, y: box.y + 20 }, clip(box.id)),
       status,
     );
-    const choose = () => options.onSelect?.(box.id);
-    g.addEventListener('click', choose);
-    g.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' || event.key === ' ') {
-        event.preventDefault();
-        choose();
-      }
-    });
+    if (interactive) {
+      const choose = () => options.onSelect?.(box.id);
+      g.addEventListener('click', choose);
+      g.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          choose();
+        }
+      });
+    }
     nodeLayer.append(g);
     nodes.set(box.id, { g, status, title });
   }
@@ -114,7 +135,7 @@ export function dagGraph(
       }
     },
   };
-  view.update(undefined, Date.now());
+  if (!options.caption) view.update(undefined, Date.now());
   return view;
 }
 

@@ -249,6 +249,12 @@ export function jobDetailPage(ctx: PageContext, jobId: string): HTMLElement {
   );
 }
 
+/** Each task's target in a few words, the second line of its box in the definition's graph. */
+function targetOf(tasks: NonNullable<Job['tasks']>): (taskId: string) => string {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  return (id) => describeTarget(byId.get(id)?.target);
+}
+
 /** A section spanning both columns of the wide layout. */
 function wide(el: HTMLElement): HTMLElement {
   el.classList.add('wide');
@@ -278,7 +284,12 @@ function definitionView(job: Job): Child {
         : 'max 1, overlap skip (default)',
     ],
     ['Priority', job.priority ?? 'normal'],
-    ['Tags', formatTags(job.tags).map((t) => h('span', { class: 'tag' }, t))],
+    [
+      'Tags',
+      job.tags && Object.keys(job.tags).length > 0
+        ? formatTags(job.tags).map((t) => h('span', { class: 'tag' }, t))
+        : 'none',
+    ],
     ['Version', String(job.version)],
     ['Created', timeView(job.createdAt, Date.now())],
     ['Updated', timeView(job.updatedAt, Date.now())],
@@ -296,7 +307,11 @@ function definitionView(job: Job): Child {
   return [
     facts(rows),
     job.tasks
-      ? h('div', { class: 'graph-static' }, dagGraph(job.tasks, { label: `Tasks of ${job.name}` }).el)
+      ? h(
+          'div',
+          { class: 'graph-static' },
+          dagGraph(job.tasks, { label: `Tasks of ${job.name}`, caption: targetOf(job.tasks) }).el,
+        )
       : null,
     h('details', null, h('summary', null, 'Definition as JSON'), jsonBlock(definition)),
   ];
