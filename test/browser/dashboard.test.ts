@@ -54,6 +54,17 @@ describe('dashboard in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('goes back to the sign-in, saying why, when the API refuses the stored token', async () => {
+    const other = await browser.newPage();
+    try {
+      await other.goto(`${api.runtime.url}/#token=kairos_revoked`);
+      await other.getByText('Your sign-in was refused or has expired (401). Sign in again.').waitFor();
+      await other.getByLabel('Token').waitFor();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('shows a created job within a refresh: schedule in words, status, last and next run, tags', async () => {
     const nightly = await createJob(jobBody());
     await createJob(
