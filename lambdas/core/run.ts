@@ -76,6 +76,11 @@ export interface RunRecord {
   readonly backfillId?: string;
   /** Per-task state of a DAG run, keyed by task id; absent for single-target jobs. */
   readonly tasks?: Readonly<Record<string, TaskState>>;
+  /**
+   * A DAG run's edges, task id → the ids it depends on, of the job version the run executes: a dashboard draws
+   * the run's graph from them, which the job's current definition cannot do once the job has changed.
+   */
+  readonly graph?: Readonly<Record<string, readonly string[]>>;
   /** The published state machine version a DAG run executes (it finishes on it even if the job changes). */
   readonly workflowVersionArn?: string;
   /** A run of a missed slot made up after downtime (catch-up); such runs start one after another. */

@@ -1,6 +1,7 @@
 import { buildServices } from '../services/build-services.js';
 import { auditTrailFromEnv } from './aws-audit.js';
 import { buildAwsEngine } from './aws-engine.js';
+import { deployedDashboard } from './dashboard-file.js';
 import { createApiHandler } from './http/app.js';
 import { readApiAuthConfig } from './http/callers.js';
 
@@ -15,4 +16,5 @@ export const handler = createApiHandler({
     cursorSecret: config.cursorSecret,
   }),
   auth: readApiAuthConfig(process.env),
+  dashboard: deployedDashboard(process.env),
 });

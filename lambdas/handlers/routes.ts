@@ -16,6 +16,14 @@ export interface RouteDefinition {
 
 export const ROUTES: readonly RouteDefinition[] = [
   {
+    // The dashboard page (issue 7): static, so public; every call it makes carries the caller's credentials.
+    method: 'GET',
+    path: '/',
+    role: 'public',
+    operationId: 'getDashboard',
+    summary: 'The web dashboard (HTML)',
+  },
+  {
     method: 'GET',
     path: '/v1/health',
     role: 'public',
@@ -150,6 +158,20 @@ export const ROUTES: readonly RouteDefinition[] = [
     role: 'operator',
     operationId: 'retryRun',
     summary: 'New attempt for a failed run',
+  },
+  {
+    method: 'GET',
+    path: '/v1/me',
+    role: 'viewer',
+    operationId: 'getMe',
+    summary: 'Who the caller is and their role',
+  },
+  {
+    method: 'GET',
+    path: '/v1/overview',
+    role: 'viewer',
+    operationId: 'getOverview',
+    summary: 'Runs per minute, failures and pick-up latency of a recent window',
   },
   {
     // Read-only by design: no route changes or deletes audit records (ADR 0013).

@@ -10,6 +10,7 @@ import { createApiHandler } from '../handlers/http/app.js';
 import type { Clock } from '../ports.js';
 import { createAuditTrail } from '../services/audit/audit-trail.js';
 import { buildServices } from '../services/build-services.js';
+import { localDashboard } from './dashboard-source.js';
 import { ensureTables, startEmbeddedDynamo } from './embedded-dynamo.js';
 import { createLocalEngine, type LocalEngine } from './engine.js';
 import { createApiServer } from './http-server.js';
@@ -89,6 +90,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const handler = createApiHandler({
       ...buildServices(engine.deps, 'local', allowList, packageVersion()),
       audit,
+      dashboard: localDashboard(),
     });
     server = createApiServer({ handler, tokens: openTokenFile(home) });
     await listen(server, options.port);

@@ -7,6 +7,7 @@ import { planFirstSlot } from './dispatch/fire.js';
 import { retireWorkflow } from './dispatch/retire-workflow.js';
 import { syncSchedule } from './dispatch/schedule-sync.js';
 import { createJobService, type JobService } from './jobs/job-service.js';
+import { createOverviewService, type OverviewService } from './overview/overview-service.js';
 import { createRunService, type RunService } from './runs/run-service.js';
 import { createSlaService, type SlaService } from './sla/sla-service.js';
 
@@ -16,7 +17,14 @@ export function buildServices(
   runtime: RuntimeKind,
   allowList: AllowList,
   version: string,
-): { jobs: JobService; runs: RunService; sla: SlaService; backfills: BackfillService; version: string } {
+): {
+  jobs: JobService;
+  runs: RunService;
+  sla: SlaService;
+  overview: OverviewService;
+  backfills: BackfillService;
+  version: string;
+} {
   const runs = createRunService({
     jobs: engine.jobs,
     runs: engine.runs,
@@ -45,5 +53,6 @@ export function buildServices(
     runs: engine.runs,
     clock: engine.clock,
   });
-  return { jobs, runs, sla, backfills: createBackfillService(engine), version };
+  const overview = createOverviewService({ jobs: engine.jobs, runs: engine.runs, clock: engine.clock });
+  return { jobs, runs, sla, overview, backfills: createBackfillService(engine), version };
 }

@@ -18,6 +18,9 @@ interface Call {
 /** What a successful call of each operation answers. */
 const SUCCESS: Record<string, number> = {
   getHealth: 200,
+  getDashboard: 200,
+  getMe: 200,
+  getOverview: 200,
   getOpenApi: 200,
   listJobs: 200,
   createJob: 201,
@@ -77,6 +80,9 @@ function pastWindow(): { from: string; to: string } {
 /** Builds a valid request for each operation, creating (as admin) whatever it needs. */
 const REQUESTS: Record<string, () => Promise<Call>> = {
   getHealth: async () => ({ path: '/v1/health' }),
+  getDashboard: async () => ({ path: '/' }),
+  getMe: async () => ({ path: '/v1/me' }),
+  getOverview: async () => ({ path: '/v1/overview' }),
   getOpenApi: async () => ({ path: '/v1/openapi.json' }),
   listJobs: async () => ({ path: '/v1/jobs?limit=5' }),
   createJob: async () => ({ path: '/v1/jobs', body: jobBody() }),

@@ -7,6 +7,7 @@ import type { AuditTrail } from '../../services/audit/audit-trail.js';
 import type { BackfillService } from '../../services/backfill/backfill-service.js';
 import type { JobService } from '../../services/jobs/job-service.js';
 import { assertKnownParams, instantParam } from '../../services/jobs/params.js';
+import type { OverviewService } from '../../services/overview/overview-service.js';
 import type { RunService } from '../../services/runs/run-service.js';
 import type { SlaService } from '../../services/sla/sla-service.js';
 import { ROUTES } from '../routes.js';
@@ -14,6 +15,7 @@ import { auditedRoute, auditRoutes, isMutatingRoute } from './audit.js';
 import { authorize, principalOf } from './auth.js';
 import { backfillRoutes } from './backfill-routes.js';
 import type { ApiAuthConfig } from './callers.js';
+import { type DashboardSource, dashboardRoute } from './dashboard-route.js';
 import { jobRoutes, type RouteHandler } from './job-routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { problemJson } from './problem.js';
@@ -26,12 +28,15 @@ export interface ApiDependencies {
   readonly jobs: JobService;
   readonly runs: RunService;
   readonly sla: SlaService;
+  readonly overview: OverviewService;
   readonly backfills: BackfillService;
   /** Where every mutating call is recorded (ADR 0013). */
   readonly audit: AuditTrail;
   readonly version: string;
   /** How callers are identified (ADR 0014). @default LOCAL_AUTH - the local runtime's token check */
   readonly auth?: ApiAuthConfig;
+  /** The dashboard page served at `/`. @default - none: `GET /` answers 404 */
+  readonly dashboard?: DashboardSource;
 }
 
 /**
@@ -51,6 +56,14 @@ export function createApiHandler(deps: ApiDependencies) {
       assertKnownParams(query, ['since']);
       return json(200, await deps.sla.report(instantParam(query, 'since')));
     },
+    getOverview: async (event) => {
+      const query = queryOf(event);
+      assertKnownParams(query, ['since']);
+      return json(200, await deps.overview.overview(instantParam(query, 'since')));
+    },
+    // Authorization already ran: a caller without a role got 401/403 before this.
+    getMe: async (_event, principal) => json(200, { principal: principal?.id, role: principal?.role }),
+    getDashboard: dashboardRoute(deps.dashboard),
     getHealth: async () => json(200, { status: 'ok', version: deps.version }),
     getOpenApi: async () => {
       openApi ??= buildOpenApiDocument(deps.version);

@@ -114,6 +114,14 @@ function operation(route: RouteDefinition): Record<string, unknown> {
       ...(described
         ? { [described.status]: { description: 'Success', ...jsonContent(described.response) } }
         : {}),
+      ...(route.operationId === 'getDashboard'
+        ? {
+            200: {
+              description: 'The dashboard page',
+              content: { 'text/html': { schema: { type: 'string' } } },
+            },
+          }
+        : {}),
       default: {
         description: 'Error',
         content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },

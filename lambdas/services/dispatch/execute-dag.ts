@@ -29,6 +29,11 @@ export async function publishedVersion(deps: EngineDeps, job: JobRecord): Promis
   return arn;
 }
 
+/** The job's DAG edges: task id → the ids it depends on. */
+export function graphOf(job: JobRecord): Record<string, string[]> {
+  return Object.fromEntries((job.definition.tasks ?? []).map((t) => [t.id, [...(t.dependsOn ?? [])]]));
+}
+
 /** Task states of an attempt that has not started any task. */
 export function pendingTasks(taskIds: readonly string[]): Record<string, TaskState> {
   return Object.fromEntries(taskIds.map((id) => [id, { status: 'PENDING', attempt: 0 }]));
@@ -64,7 +69,7 @@ export async function executeDagAttempt(
     from: ['RUNNING'],
     to: 'RUNNING',
     expectedAttempt: run.attempt,
-    set: { workflowVersionArn: versionArn, tasks: pending },
+    set: { workflowVersionArn: versionArn, tasks: pending, ...(current ? { graph: graphOf(job) } : {}) },
   });
   const outcome = await deps.dags.execute({
     jobId: job.jobId,
