@@ -23,6 +23,11 @@ export class KairosApiUsers extends Construct {
   public readonly userPool: cognito.UserPool;
   /** The app client signing users in. */
   public readonly client: cognito.UserPoolClient;
+  /**
+   * The app client of the dashboard: password sign-in (USER_PASSWORD_AUTH over TLS) because the page signs in with
+   * plain `fetch` calls to Cognito, carrying no SRP library; MFA still applies (ADR 0016).
+   */
+  public readonly dashboardClient: cognito.UserPoolClient;
   /** The authorizer of every API method but the health check. */
   public readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
 
@@ -64,6 +69,15 @@ export class KairosApiUsers extends Construct {
     });
     this.client = this.userPool.addClient('Client', {
       authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(1),
+    });
+    this.dashboardClient = this.userPool.addClient('DashboardClient', {
+      authFlows: { userPassword: true },
       generateSecret: false,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,

@@ -1,16 +1,17 @@
+import { join } from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ROUTES } from '../../lambdas/handlers/routes.js';
+import { ROUTES, type RouteDefinition } from '../../lambdas/handlers/routes.js';
 import type { IamPrincipals } from '../config.js';
 import { KairosApiAccess } from './api-access.js';
 import { addBodyModels } from './api-models.js';
 import { addProblemResponses } from './api-responses.js';
 import { addRouteMethod } from './api-routes.js';
 import { KairosApiUsers } from './api-users.js';
-import { KairosFunction, repoPath } from './kairos-function.js';
+import { KairosFunction, REPO_ROOT, repoPath } from './kairos-function.js';
 import type { KairosTables } from './tables.js';
 
 /** Properties of {@link KairosApi}. */
@@ -107,6 +108,8 @@ export class KairosApi extends Construct {
       entry: repoPath('lambdas/handlers/api.ts'),
       description: `Kairos ${props.stage} REST API`,
       timeout: Duration.seconds(29),
+      // The dashboard page goes into the function's code: `GET /` reads it from there (lambdas/handlers/dashboard-file.ts).
+      afterBundling: dashboardBuildCommands,
       logRetention,
       removalPolicy,
       environment: {
@@ -173,8 +176,8 @@ export class KairosApi extends Construct {
       });
       if (route.role === 'public') {
         Validations.of(method).acknowledge(
-          { id: 'AwsSolutions-APIG4', reason: `${route.method} ${route.path} is unauthenticated by design.` },
-          { id: 'AwsSolutions-COG4', reason: `${route.method} ${route.path} is unauthenticated by design.` },
+          { id: 'AwsSolutions-APIG4', reason: publicReason(route) },
+          { id: 'AwsSolutions-COG4', reason: publicReason(route) },
         );
       }
     }
@@ -182,6 +185,7 @@ export class KairosApi extends Construct {
     if (this.users) {
       this.access = undefined;
       this.handler.addEnvironment('KAIROS_API_AUTH', 'cognito');
+      this.handler.addEnvironment('KAIROS_DASHBOARD_CLIENT_ID', this.users.dashboardClient.userPoolClientId);
     } else {
       this.access = new KairosApiAccess(this, 'Access', {
         stage: props.stage,
@@ -228,4 +232,23 @@ export class KairosApi extends Construct {
         'stage and method throttling caps request rates; attach a web ACL where the API faces untrusted networks.',
     });
   }
+}
+
+/** Why a public route needs no credentials, for its cdk-nag acknowledgements. */
+function publicReason(route: RouteDefinition): string {
+  const why =
+    route.operationId === 'getDashboard'
+      ? 'it answers the static dashboard page, which holds no data; the page calls the API with credentials'
+      : 'it is the liveness check, which reveals only that the API is up and its version';
+  return `${route.method} ${route.path} is unauthenticated by design: ${why}.`;
+}
+
+/**
+ * Builds the dashboard page into the API function's asset (`dashboard.json`: the HTML and its script hashes), with
+ * the same build the local runtime uses; exported so a test can run it.
+ */
+export function dashboardBuildCommands(outputDir: string): string[] {
+  return [
+    `cd "${REPO_ROOT}" && node --import tsx dashboard/build.ts --out "${join(outputDir, 'dashboard.json')}"`,
+  ];
 }

@@ -79,6 +79,11 @@ export interface KairosFunctionProps {
    * @default lambda.RecursiveLoop.TERMINATE
    */
   readonly recursiveLoop?: lambda.RecursiveLoop;
+  /**
+   * Shell commands run after the bundle is built, given the asset directory (e.g. to add a file the handler reads).
+   * @default - none
+   */
+  readonly afterBundling?: (outputDir: string) => string[];
 }
 
 /**
@@ -117,7 +122,16 @@ export class KairosFunction extends NodejsFunction {
       projectRoot: REPO_ROOT,
       depsLockFilePath: repoPath('package-lock.json'),
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: KAIROS_BUNDLING,
+      bundling: props.afterBundling
+        ? {
+            ...KAIROS_BUNDLING,
+            commandHooks: {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: (_inputDir, outputDir) => props.afterBundling?.(outputDir) ?? [],
+            },
+          }
+        : KAIROS_BUNDLING,
     });
     this.entry = props.entry;
     // X-Ray's PutTraceSegments/PutTelemetryRecords (added by `tracing`) support no resource-level permissions.

@@ -23,6 +23,8 @@ function flat(value: unknown): string {
 
 const TITLE: Record<Role, string> = { viewer: 'Viewer', operator: 'Operator', admin: 'Admin' };
 const nonPublic = ROUTES.filter((route) => route.role !== 'public');
+const isPublic = (m: ApiMethod) =>
+  ROUTES.some((r) => r.role === 'public' && r.path === m.path && r.method === m.method);
 
 interface Synth {
   readonly kairos: KairosApp;
@@ -53,12 +55,14 @@ describe('API auth, IAM mode (default)', () => {
     apiId = s.kairos.stack.getLogicalId(s.kairos.stack.api.restApi.node.defaultChild as never);
   });
 
-  it('puts SigV4 (AWS_IAM) on every method but GET /v1/health, and no authorizer resource', () => {
+  it('puts SigV4 (AWS_IAM) on every method but the public ones (health, the dashboard page), and no authorizer resource', () => {
     for (const m of s.methods) {
-      const expected = m.path === '/v1/health' && m.method === 'GET' ? 'NONE' : 'AWS_IAM';
+      const expected = isPublic(m) ? 'NONE' : 'AWS_IAM';
       expect(m.properties.AuthorizationType, `${m.method} ${m.path}`).toBe(expected);
     }
-    expect(s.methods.filter((m) => m.properties.AuthorizationType === 'NONE')).toHaveLength(1);
+    expect(s.methods.filter((m) => m.properties.AuthorizationType === 'NONE')).toHaveLength(
+      ROUTES.filter((r) => r.role === 'public').length,
+    );
     s.template.resourceCountIs('AWS::ApiGateway::Authorizer', 0);
   });
 
@@ -170,6 +174,7 @@ describe('API auth, IAM mode (default)', () => {
 
   it("tells the handler it is behind IAM and which caller ARNs carry each role: the roles' sessions and the configured principals", () => {
     expect(s.env.KAIROS_API_AUTH).toBe('iam');
+    expect(s.env.KAIROS_DASHBOARD_CLIENT_ID).toBeUndefined(); // the page explains `kairos dashboard` instead
     const callers = JSON.parse(flat(s.env.KAIROS_IAM_CALLERS)) as Record<Role, string[]>;
     const session = (role: Role) =>
       expect.stringMatching(
@@ -254,7 +259,7 @@ describe('API auth, Cognito mode (kairos:cognito=true)', () => {
     s = synth({ 'kairos:cognito': 'true' });
   });
 
-  it('puts the one user pool authorizer on every method but GET /v1/health', () => {
+  it('puts the one user pool authorizer on every method but the public ones', () => {
     const authorizers = Object.entries(resourcesOfType(s.template, 'AWS::ApiGateway::Authorizer'));
     expect(authorizers).toHaveLength(1);
     const [authorizerId, authorizer] = authorizers[0];
@@ -264,7 +269,7 @@ describe('API auth, Cognito mode (kairos:cognito=true)', () => {
       ProviderARNs: [{ 'Fn::GetAtt': [expect.stringMatching(/^ApiUsersUserPool/), 'Arn'] }],
     });
     for (const m of s.methods) {
-      if (m.path === '/v1/health') {
+      if (isPublic(m)) {
         expect(m.properties.AuthorizationType).toBe('NONE');
         continue;
       }
@@ -296,10 +301,23 @@ describe('API auth, Cognito mode (kairos:cognito=true)', () => {
       (g) => g.Properties!.GroupName,
     );
     expect(groups.sort()).toEqual(['admin', 'operator', 'viewer']);
-    s.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      GenerateSecret: false,
-      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    const clients = Object.entries(resourcesOfType(s.template, 'AWS::Cognito::UserPoolClient'));
+    const flows = Object.fromEntries(
+      clients.map(([id, c]) => [id.replace(/[0-9A-F]{8}$/, ''), c.Properties?.ExplicitAuthFlows]),
+    );
+    // The CLI's client signs in with SRP; the dashboard's with a password over TLS (ADR 0016). Both: no secret.
+    expect(flows).toEqual({
+      ApiUsersUserPoolClient: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      ApiUsersUserPoolDashboardClient: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
     });
+    for (const [, client] of clients) expect(client.Properties?.GenerateSecret).toBe(false);
+  });
+
+  it("gives the handler the dashboard client's id, so the page can sign users in", () => {
+    const [dashboardClientId] = Object.keys(
+      resourcesOfType(s.template, 'AWS::Cognito::UserPoolClient'),
+    ).filter((id) => id.startsWith('ApiUsersUserPoolDashboardClient'));
+    expect(s.env.KAIROS_DASHBOARD_CLIENT_ID).toEqual({ Ref: dashboardClientId });
   });
 
   it('tells the handler to read Cognito groups, and creates no IAM role policies', () => {

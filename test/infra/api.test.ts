@@ -43,9 +43,9 @@ describe('KairosApi REST API', () => {
     },
   );
 
-  it('leaves only GET /v1/health unauthenticated', () => {
+  it('leaves only GET /v1/health and the dashboard page (GET /) unauthenticated', () => {
     const open = methods.filter((m) => m.properties.AuthorizationType !== 'AWS_IAM');
-    expect(open.map((m) => `${m.method} ${m.path}`)).toEqual(['GET /v1/health']);
+    expect(open.map((m) => `${m.method} ${m.path}`).sort()).toEqual(['GET /', 'GET /v1/health']);
   });
 
   it('deploys one stage named after the stage, traced, metered, throttled, with JSON access logs', () => {
@@ -174,7 +174,12 @@ describe('KairosApi function', () => {
     const assetHash = String(code.S3Key).replace(/\.zip$/, '');
     const assetDir = join(assembly.directory, `asset.${assetHash}`);
     expect(existsSync(assetDir)).toBe(true);
-    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    // dashboard.json: the page `GET /` serves, built into the asset by the bundling's afterBundling hook.
+    expect(readdirSync(assetDir).sort()).toEqual(['dashboard.json', 'index.mjs', 'index.mjs.map']);
+    const page = JSON.parse(readFileSync(join(assetDir, 'dashboard.json'), 'utf8'));
+    expect(page.html).toContain('%KAIROS_BASE%');
+    expect(page.html).toContain('%KAIROS_CONFIG%');
+    expect(page.scriptHashes).toEqual([expect.stringMatching(/^'?sha256-[A-Za-z0-9+/]+=*'?$/)]);
     const bundle = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
     expect(bundle.startsWith("import { createRequire as __kairosCreateRequire } from 'node:module';")).toBe(
       true,

@@ -84,6 +84,8 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
         'Kairos-dev/Api/RestApi AwsSolutions-APIG3',
         'Kairos-dev/Api/RestApi AwsSolutions-COG4',
         'Kairos-dev/Api/RestApi/CloudWatchRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        'Kairos-dev/Api/RestApi/Default/GET AwsSolutions-APIG4',
+        'Kairos-dev/Api/RestApi/Default/GET AwsSolutions-COG4',
         'Kairos-dev/Api/RestApi/Default/v1/health/GET AwsSolutions-APIG4',
         'Kairos-dev/Api/RestApi/Default/v1/health/GET AwsSolutions-COG4',
         ...API_POLICY_WILDCARDS,
