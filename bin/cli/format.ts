@@ -1,4 +1,5 @@
 /** How the tables show times, durations, tags and errors. */
+import { zoneOffsetMs } from '../../lambdas/core/schedule/timezone.js';
 
 /** `2026-11-25 01:00:00Z`: UTC like the API, but readable at a glance; undefined stays undefined. */
 export function formatTime(iso: string | null | undefined): string | undefined {
@@ -44,4 +45,20 @@ export function formatError(error: ErrorLike | undefined): string | undefined {
   if (!error) return undefined;
   if (error.type && error.message) return `${error.type}: ${error.message}`;
   return error.message ?? error.type;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+function offsetText(ms: number): string {
+  const minutes = Math.abs(ms) / 60_000;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${ms < 0 ? '-' : '+'}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
+/** `Sun 2027-03-28 03:00 +02:00`: the wall clock in the zone, with its offset so it is unambiguous. */
+export function localTime(time: Date, tz: string): string {
+  const offset = zoneOffsetMs(tz, time.getTime());
+  const wall = new Date(time.getTime() + offset);
+  const text = wall.toISOString();
+  return `${WEEKDAYS[wall.getUTCDay()]} ${text.slice(0, 10)} ${text.slice(11, 16)} ${offsetText(offset)}`;
 }

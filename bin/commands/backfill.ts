@@ -5,12 +5,13 @@
  */
 import { REPROCESS_MODES } from '../../lambdas/core/backfill/request.js';
 import { INSTANT_FORMAT_HINT, parseInstant } from '../../lambdas/core/schedule/instant.js';
-import type { BackfillCreated, BackfillView, Page, Run } from '../cli/api-types.js';
+import type { BackfillCreated, BackfillView, Job, Page, Run } from '../cli/api-types.js';
 import { choiceFlag, command, intFlag } from '../cli/command.js';
 import type { Context } from '../cli/context.js';
 import { CliError, UsageError } from '../cli/errors.js';
-import { formatTime } from '../cli/format.js';
+import { formatTime, localTime } from '../cli/format.js';
 import { progressWriter } from '../cli/progress.js';
+import { formatTable } from '../cli/table.js';
 
 const USAGE = `Usage: kairos backfill <jobId> --from <instant> --to <instant> [--dry-run] [--max-concurrency n]
                        [--reprocess none|failed|all] [--no-wait]
@@ -60,7 +61,7 @@ export const backfill = command({
       .api()
       .call<BackfillCreated>('POST', `/v1/jobs/${enc(jobId)}/backfill`, { body });
     if (body.dryRun) {
-      printDryRun(ctx, created);
+      await printDryRun(ctx, jobId, created);
       return 0;
     }
     const id = created.backfillId!;
@@ -84,14 +85,22 @@ const summary = (c: BackfillCreated) =>
   `${c.runs} run${c.runs === 1 ? '' : 's'} for ${c.slots} slot${c.slots === 1 ? '' : 's'}` +
   (c.skipped > 0 ? ` (${c.skipped} already had a run)` : '');
 
-function printDryRun(ctx: Context, created: BackfillCreated): void {
-  if (ctx.output === 'json') {
-    ctx.json(created);
-    return;
-  }
+async function printDryRun(ctx: Context, jobId: string, created: BackfillCreated): Promise<void> {
+  if (ctx.output === 'json') return ctx.json(created);
   const times = created.times ?? [];
   ctx.print(`Dry run: ${summary(created)}; nothing was created.`);
-  if (times.length > 0) ctx.print(times.map((t) => `  ${formatTime(t)}`).join('\n'));
+  if (times.length === 0) return;
+  // In the job's own zone too: that is the clock its schedule is written in (DST gaps show as missing days).
+  const { body: job } = await ctx.api().call<Job>('GET', `/v1/jobs/${enc(jobId)}`);
+  const tz = job.schedule.type === 'cron' ? (job.schedule.timezone ?? 'UTC') : 'UTC';
+  const table = formatTable(
+    [
+      { header: `LOCAL (${tz})`, value: (t: string) => localTime(new Date(t), tz) },
+      { header: 'UTC', value: (t: string) => formatTime(t) },
+    ],
+    times,
+  );
+  ctx.print(table.replace(/^/gm, '  '));
 }
 
 /** Polls the backfill until it is no longer RUNNING, drawing its progress on stderr. */

@@ -14,7 +14,7 @@ import {
 } from '../../lambdas/core/schedule/index.js';
 import { command, intFlag } from '../cli/command.js';
 import { UsageError } from '../cli/errors.js';
-import { formatTime } from '../cli/format.js';
+import { formatTime, localTime } from '../cli/format.js';
 import { formatTable } from '../cli/table.js';
 
 const USAGE = `Usage: kairos preview "<cron>" [--tz <zone>] [-n <count>] [--from <instant>]
@@ -25,22 +25,6 @@ Days with a change of UTC offset are flagged. Computed locally: needs no API.
   --tz <zone>          IANA time zone, e.g. Europe/Berlin (default UTC)
   -n, --count <n>      how many, 1-1000 (default 10)
   --from <instant>     times after this instant (default now)`;
-
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-
-function offsetText(ms: number): string {
-  const minutes = Math.abs(ms) / 60_000;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${ms < 0 ? '-' : '+'}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
-}
-
-/** `Sun 2027-03-28 03:00 +02:00`: the wall clock in the zone, with its offset so it is unambiguous. */
-export function localTime(time: Date, tz: string): string {
-  const offset = zoneOffsetMs(tz, time.getTime());
-  const wall = new Date(time.getTime() + offset);
-  const text = wall.toISOString();
-  return `${WEEKDAYS[wall.getUTCDay()]} ${text.slice(0, 10)} ${text.slice(11, 16)} ${offsetText(offset)}`;
-}
 
 /** `clocks forward 60 min at 01:00Z` (the instant in UTC, since the local one is the ambiguous part). */
 export function dstText(change: DstChange): string {

@@ -213,7 +213,8 @@ describe('kairos backfill', () => {
     expect(human.stdout).toBe(
       [
         'Dry run: 6 runs for 6 slots; nothing was created.',
-        ...[0, 1, 2, 3, 4, 5].map((h) => `  2025-11-01 0${h}:00:00Z`),
+        '  LOCAL (UTC)                  UTC',
+        ...[0, 1, 2, 3, 4, 5].map((h) => `  Sat 2025-11-01 0${h}:00 +00:00  2025-11-01 0${h}:00:00Z`),
         '',
       ].join('\n'),
     );

@@ -5,8 +5,9 @@ import {
   formatError,
   formatTags,
   formatTime,
+  localTime,
 } from '../../../bin/cli/format.js';
-import { dstText, localTime, quietChanges } from '../../../bin/commands/preview.js';
+import { dstText, quietChanges } from '../../../bin/commands/preview.js';
 
 describe('formatTime', () => {
   it('shows UTC to the second, with Z; keeps text it cannot read; undefined for none', () => {
