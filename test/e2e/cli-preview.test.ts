@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { freePort, runCli } from './support/kairos-cli.js';
+import { builtCli, cliEnv, freePort, runCli } from './support/kairos-cli.js';
 
 /** `kairos preview` of the built CLI: computed locally, so no runtime runs (and none is reachable). */
 const preview = async (...args: string[]) =>
@@ -103,5 +104,18 @@ describe('kairos preview', () => {
     expect(count.stderr).toContain('--count must be a whole number from 1 to 1000');
     const from = await preview('0 2 * * *', '--from', 'tomorrow');
     expect(from.code).toBe(2);
+  });
+
+  it('stops quietly, exit 0, when the reader of its output goes away (kairos … | head)', async () => {
+    const cli = await builtCli();
+    const pipeline = `set -o pipefail; "${process.execPath}" "${cli}" preview "* * * * *" -n 1000 -o json | head -c 1 >/dev/null`;
+    const child = spawn('bash', ['-c', pipeline], { env: cliEnv() });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
