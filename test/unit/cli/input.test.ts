@@ -28,6 +28,11 @@ describe('readDocument', () => {
     expect(readDocument(file('b.yaml', 'tags:\n  on: yes\n'))).toEqual({ tags: { on: 'yes' } });
   });
 
+  it('an instant in YAML stays the string the API expects, not a Date', () => {
+    const at = readDocument(file('at.yaml', 'schedule:\n  type: at\n  at: 2026-12-01T09:00:00Z\n'));
+    expect(at).toEqual({ schedule: { type: 'at', at: '2026-12-01T09:00:00Z' } });
+  });
+
   it('sniffs other names and stdin: JSON when it starts like JSON, else YAML', () => {
     expect(readDocument('-', () => ' {"a": 1}')).toEqual({ a: 1 });
     expect(readDocument('-', () => 'a: 1\n')).toEqual({ a: 1 });
