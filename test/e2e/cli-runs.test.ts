@@ -262,6 +262,25 @@ describe('kairos backfill', () => {
     );
   });
 
+  it('exits 1 when the backfill is cancelled while it waits', async () => {
+    const jobId = await hourly(['sleep', '30']);
+    const waiting = kairos('backfill', jobId, ...WINDOW);
+    let backfillId: string | undefined;
+    for (let i = 0; i < 100 && !backfillId; i++) {
+      backfillId = (await api('GET', `/v1/jobs/${jobId}/runs`)).items.find(
+        (r: any) => r.backfillId,
+      )?.backfillId;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(backfillId).toBeDefined();
+    await api('POST', `/v1/backfills/${backfillId}/cancel`);
+    const res = await waiting;
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      new RegExp(`kairos: backfill ${backfillId} was cancelled after launching 1 of 6 runs\n$`),
+    );
+  });
+
   it('--no-wait returns at once with the accepted backfill', async () => {
     const jobId = await hourly(['true']);
     const res = await kairos('backfill', jobId, ...WINDOW, '--no-wait', '-o', 'json');
