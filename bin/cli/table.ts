@@ -15,7 +15,8 @@ const width = (text: string) => [...text].length;
 export function truncate(text: string, max: number): string {
   const chars = [...text];
   if (chars.length <= max) return text;
-  return `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
+  const kept = chars.slice(0, Math.max(0, max - 1)).join('');
+  return `${kept.trimEnd()}…`;
 }
 
 /** Newlines and tabs inside a cell would break the grid: they become spaces. */
