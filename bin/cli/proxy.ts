@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { contentSecurityPolicy } from '../../lambdas/handlers/http/dashboard-route.js';
 import type { ApiTarget } from './target.js';
 
 export interface DashboardPage {
@@ -34,19 +35,9 @@ const FORWARDED_RESPONSE = [
 ];
 const MAX_BODY = 1024 * 1024;
 
-/** The CSP the API sends with the page (contracts, issue 7), for the `proxy` mode: only this origin to connect to. */
+/** The CSP the API sends with the page, in `proxy` mode: only this origin to connect to. */
 export function proxyCsp(scriptHashes: readonly string[]): string {
-  const scripts = scriptHashes.map((hash) => `'${hash}'`).join(' ') || "'none'";
-  return [
-    "default-src 'none'",
-    `script-src ${scripts}`,
-    "style-src 'unsafe-inline'",
-    'img-src data:',
-    "connect-src 'self'",
-    "base-uri 'self'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return contentSecurityPolicy({ html: '', scriptHashes }, { auth: 'proxy' });
 }
 
 /** The page with its base path and `{ "auth": "proxy" }` filled in. */
