@@ -40,6 +40,8 @@ export const local = command({
     const banner = [`Kairos ${runtime.url} (state in ${runtime.home})`];
     if (runtime.adminTokenCreated) banner.push(`Created an admin token, saved in ${runtime.home}/token:`);
     if (runtime.adminToken) banner.push(`  export KAIROS_TOKEN=${runtime.adminToken}`);
+    // The token rides in the URL fragment, which the browser never sends to a server (ADR 0016).
+    if (runtime.adminToken) banner.push(`Dashboard: ${runtime.url}/#token=${runtime.adminToken}`);
     ctx.print(banner.join('\n'));
     const stop = (signal: string) => {
       ctx.print(`${signal}: shutting down`);

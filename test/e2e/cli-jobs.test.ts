@@ -63,6 +63,15 @@ describe('kairos local, token create and help', () => {
     expect(rt.output()).toContain(`export KAIROS_TOKEN=${token}`);
   });
 
+  it('prints a dashboard sign-in link carrying the token in the fragment, and the page it opens is served', async () => {
+    const token = readFileSync(join(rt.home, 'token'), 'utf8').trim();
+    const link = /Dashboard: (\S+)/.exec(rt.output())?.[1];
+    expect(link).toBe(`${rt.url}/#token=${token}`);
+    const page = await fetch(link as string); // fetch drops the fragment, as a browser does
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<meta name="kairos-config"');
+  });
+
   it('token create adds a token of the role that the running runtime accepts at once', async () => {
     const made = await kairos('token', 'create', '--role', 'viewer', '--home', rt.home);
     expect(made.code, made.stderr).toBe(0);
