@@ -67,23 +67,19 @@ export class KairosApiUsers extends Construct {
         precedence: ROLES.length - index,
       });
     });
-    this.client = this.userPool.addClient('Client', {
-      authFlows: { userSrp: true },
+    // Both clients: public (no secret), short-lived tokens, revocable, no hint whether a user exists.
+    const clientOptions = {
       generateSecret: false,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(1),
-    });
+    };
+    this.client = this.userPool.addClient('Client', { ...clientOptions, authFlows: { userSrp: true } });
     this.dashboardClient = this.userPool.addClient('DashboardClient', {
+      ...clientOptions,
       authFlows: { userPassword: true },
-      generateSecret: false,
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-      idTokenValidity: Duration.hours(1),
-      accessTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(1),
     });
     this.authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
       authorizerName: `kairos-${props.stage}`,
