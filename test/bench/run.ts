@@ -8,6 +8,7 @@ import benchBackfill from './backfill.js';
 import benchCron from './cron.js';
 import benchCronPickup from './cron-pickup.js';
 import benchDag from './dag.js';
+import benchDashboard from './dashboard.js';
 import benchExecution from './execution.js';
 import benchIdleCost from './idle-cost.js';
 import benchLambdaBundles from './lambda-bundles.js';
@@ -25,6 +26,7 @@ const benches: Array<[string, () => Promise<BenchLine[]>]> = [
   ['dag', benchDag],
   ['lambda-bundles', benchLambdaBundles],
   ['idle-cost', benchIdleCost],
+  ['dashboard', benchDashboard],
 ];
 
 const only = process.argv.slice(2);

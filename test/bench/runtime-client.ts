@@ -24,6 +24,7 @@ export async function startBenchRuntime(env: NodeJS.ProcessEnv = {}) {
   return {
     home,
     url,
+    token,
     call,
     /** Creates jobs 100 per batch request, `parallel` requests at a time; returns their ids in order. */
     async createJobs(bodies: unknown[], parallel = 4): Promise<string[]> {
