@@ -9,13 +9,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { contentSecurityPolicy } from '../../lambdas/handlers/http/dashboard-route.js';
+import {
+  contentSecurityPolicy,
+  type DashboardPage,
+  dashboardHeaders,
+  renderDashboard,
+} from '../../lambdas/handlers/http/dashboard-route.js';
 import type { ApiTarget } from './target.js';
-
-export interface DashboardPage {
-  readonly html: string;
-  readonly scriptHashes: readonly string[];
-}
 
 export interface DashboardProxy {
   /** The page's address, secret prefix included: `http://127.0.0.1:8788/k3x…/`. */
@@ -42,8 +42,7 @@ export function proxyCsp(scriptHashes: readonly string[]): string {
 
 /** The page with its base path and `{ "auth": "proxy" }` filled in. */
 export function renderPage(page: DashboardPage, base: string): string {
-  const config = JSON.stringify({ auth: 'proxy' }).replace(/"/g, '&quot;');
-  return page.html.replace('%KAIROS_BASE%', base).replace('%KAIROS_CONFIG%', config);
+  return renderDashboard(page, base, { auth: 'proxy' });
 }
 
 function problem(res: ServerResponse, status: number, title: string, detail: string): void {
@@ -125,7 +124,7 @@ export async function startDashboardProxy(options: {
 }): Promise<DashboardProxy> {
   const prefix = `/${randomBytes(12).toString('base64url')}/`;
   const html = renderPage(options.page, prefix);
-  const csp = proxyCsp(options.page.scriptHashes);
+  const headers = dashboardHeaders(options.page, { auth: 'proxy' });
   let ownHosts: string[] = [];
   const server: Server = createServer((req, res) => {
     const why = refusal(req, ownHosts);
@@ -137,13 +136,7 @@ export async function startDashboardProxy(options: {
     if (rest === '/' || rest.startsWith('/?')) {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return problem(res, 405, 'Method Not Allowed', 'GET only.');
-      res.writeHead(200, {
-        'content-type': 'text/html; charset=utf-8',
-        'cache-control': 'no-cache',
-        'content-security-policy': csp,
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-      });
+      res.writeHead(200, headers);
       return res.end(req.method === 'HEAD' ? undefined : html);
     }
     if (!rest.startsWith('/v1/')) return problem(res, 404, 'Not Found', `No page at ${rest}.`);

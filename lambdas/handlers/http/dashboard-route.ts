@@ -44,20 +44,29 @@ export function dashboardRoute(source: DashboardSource | undefined): RouteHandle
       throw error;
     });
     if (!source || !page) throw new NotFoundError('This build of Kairos has no dashboard.');
-    const html = page.html
-      .replace('%KAIROS_BASE%', basePathOf(event))
-      .replace('%KAIROS_CONFIG%', escapeAttribute(JSON.stringify(source.config)));
     return {
       statusCode: 200,
-      headers: {
-        'content-type': 'text/html; charset=utf-8',
-        'cache-control': 'no-cache',
-        'content-security-policy': contentSecurityPolicy(page, source.config),
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-      },
-      body: html,
+      headers: dashboardHeaders(page, source.config),
+      body: renderDashboard(page, basePathOf(event), source.config),
     };
+  };
+}
+
+/** The page served at `base` (ending in `/`) with `config`: what `GET /` and `kairos dashboard` send. */
+export function renderDashboard(page: DashboardPage, base: string, config: DashboardConfig): string {
+  return page.html
+    .replace('%KAIROS_BASE%', base)
+    .replace('%KAIROS_CONFIG%', escapeAttribute(JSON.stringify(config)));
+}
+
+/** The headers the page goes out with: HTML, revalidated on each load, under its CSP. */
+export function dashboardHeaders(page: DashboardPage, config: DashboardConfig): Record<string, string> {
+  return {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-cache',
+    'content-security-policy': contentSecurityPolicy(page, config),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
   };
 }
 
